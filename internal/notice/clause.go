@@ -1,0 +1,346 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"duban/internal/units"
+)
+
+// clause is what a responsibility clause says.
+type clause struct {
+	lead, support, responsible, leaders []string
+	deadline                            Date
+	deadlineText                        string
+	guesses                             []units.Guess
+}
+
+func (c *clause) empty() bool {
+	return len(c.lead)+len(c.support)+len(c.responsible) == 0
+}
+
+// merge adds the roles of d (a clause on a later line) to c.
+func (c *clause) merge(d clause) {
+	c.lead = appendNew(c.lead, d.lead...)
+	c.support = appendNew(c.support, d.support...)
+	c.responsible = appendNew(c.responsible, d.responsible...)
+	c.leaders = appendNew(c.leaders, d.leaders...)
+	if c.deadline.IsZero() {
+		c.deadline = d.deadline
+	}
+	if c.deadlineText == "" {
+		c.deadlineText = d.deadlineText
+	}
+	c.guesses = append(c.guesses, d.guesses...)
+}
+
+func appendNew(list []string, add ...string) []string {
+	for _, a := range add {
+		dup := false
+		for _, x := range list {
+			if x == a {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			list = append(list, a)
+		}
+	}
+	return list
+}
+
+// Role words, matched on folded text.
+var (
+	reLabelAny = regexp.MustCompile(`(责任单位|牵头单位|配合单位|协办单位|协助单位|参与单位|主办单位|主责单位|承办单位|责任部门|牵头部门|配合部门|协办部门|责任领导|分管领导|牵头领导|联系领导|分管[省市县区]?领导|部门分工|责任分工|完成时限|完成时间|时间节点|办结时限)\s*[:]`)
+	reRoleWord = regexp.MustCompile(`牵头|负责|配合|协办|协助|参与|分工|单位[:]|领导[:]`)
+	reTimeWord = regexp.MustCompile(`\d{4}年|\d{1,2}月|年内|年底|年末|底前|月底|上半年|下半年|季度|持续推进|长期坚持|持续实施|逐步推进|完成|前$`)
+)
+
+// trailingClause finds a responsibility clause in parentheses at the end of
+// a paragraph (folded text f). It returns the rune offsets of the opening
+// bracket and the clause's content. Brackets of different widths match.
+func trailingClause(f string) (open int, content string, ok bool) {
+	rs := []rune(f)
+	end := len(rs)
+	for end > 0 && strings.ContainsRune("。.;; ,，", rs[end-1]) {
+		end--
+	}
+	if end == 0 || rs[end-1] != ')' {
+		return 0, "", false
+	}
+	depth := 0
+	for i := end - 1; i >= 0; i-- {
+		switch rs[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				c := string(rs[i+1 : end-1])
+				if isClause(c) {
+					return i, c, true
+				}
+				return 0, "", false
+			}
+		}
+	}
+	return 0, "", false
+}
+
+// isClause reports whether bracket content reads as a responsibility
+// clause: it has role words, or every item of it is a unit.
+func isClause(c string) bool {
+	c = strings.TrimSpace(c)
+	if c == "" {
+		return false
+	}
+	if reRoleWord.MatchString(c) || reLabelAny.MatchString(c) {
+		// 牵头 inside the text ("支持领军企业牵头组建") is no clause: a clause
+		// is short of sentences
+		return !strings.Contains(strings.TrimRight(c, "。 "), "。")
+	}
+	items := splitTop(c, ",、;")
+	for _, it := range items {
+		if !units.LooksLikeUnit(it) {
+			return false
+		}
+	}
+	return len(items) > 0
+}
+
+// splitTop splits s at the given separators outside brackets.
+func splitTop(s, seps string) []string {
+	var out []string
+	depth, start := 0, 0
+	rs := []rune(s)
+	for i, r := range rs {
+		switch units.Fold(r) {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		}
+		if depth == 0 && strings.ContainsRune(seps, units.Fold(r)) {
+			out = append(out, string(rs[start:i]))
+			start = i + 1
+		}
+	}
+	out = append(out, string(rs[start:]))
+	var keep []string
+	for _, o := range out {
+		if strings.TrimSpace(o) != "" {
+			keep = append(keep, strings.TrimSpace(o))
+		}
+	}
+	return keep
+}
+
+// splitTask separates a task paragraph into its own words and its
+// responsibility clause, in any of the hands notices use.
+func splitTask(text string) (body, clauseText string, found bool) {
+	f := units.FoldString(text)
+	rs := []rune(text)
+	// 责任单位:X on the same line as the task
+	if loc := labelAfterSentence(f); loc >= 0 {
+		return strings.TrimSpace(string(rs[:loc])), string(rs[loc:]), true
+	}
+	if open, _, ok := trailingClause(f); ok {
+		body := strings.TrimSpace(string(rs[:open]))
+		end := len(rs)
+		fr := []rune(f)
+		for end > 0 && strings.ContainsRune("。.;; ,，", fr[end-1]) {
+			end--
+		}
+		return body, string(rs[open+1 : end-1]), true
+	}
+	// an opening bracket whose close was lost at the end of the paragraph
+	if i := strings.LastIndex(f, "("); i >= 0 {
+		n := utf8.RuneCountInString(f[:i])
+		c := string([]rune(f)[n+1:])
+		if !strings.ContainsAny(c, ")") && reRoleWord.MatchString(c) && !strings.Contains(strings.TrimRight(c, "。"), "。") {
+			return strings.TrimSpace(string(rs[:n])), strings.TrimRight(string(rs[n+1:]), "。 "), true
+		}
+	}
+	// …。由X负责落实。 in the same paragraph
+	if i := strings.LastIndex(f, "。由"); i >= 0 {
+		n := utf8.RuneCountInString(f[:i]) + 1
+		tail := string([]rune(f)[n:])
+		if strings.Contains(tail, "负责") || strings.Contains(tail, "牵头") {
+			return strings.TrimSpace(string(rs[:n])), string(rs[n:]), true
+		}
+	}
+	return text, "", false
+}
+
+// labelAfterSentence returns the rune offset of a clause label (责任单位:)
+// that opens the paragraph's last part, after a sentence or at a line's
+// start, or -1.
+func labelAfterSentence(f string) int {
+	locs := reLabelAny.FindAllStringIndex(f, -1)
+	for _, loc := range locs {
+		if strings.Count(f[:loc[0]], "(") > strings.Count(f[:loc[0]], ")") {
+			continue // inside a bracketed clause, read as one
+		}
+		before := strings.TrimRight(f[:loc[0]], " ")
+		if before == "" {
+			return 0
+		}
+		last, _ := utf8.DecodeLastRuneInString(before)
+		if strings.ContainsRune("。;!?)", last) {
+			return utf8.RuneCountInString(f[:loc[0]])
+		}
+	}
+	return -1
+}
+
+// clauseParagraph reports whether a whole paragraph is a clause belonging
+// to the task before it (由X负责落实。, 责任单位:X, (牵头单位:X), 分管领导:X).
+func clauseParagraph(text string) (string, bool) {
+	f := units.FoldString(strings.TrimSpace(text))
+	switch {
+	case reLabelAny.MatchString(f) && reLabelAny.FindStringIndex(f)[0] == 0:
+		return text, true
+	case strings.HasPrefix(f, "由") && (strings.HasSuffix(strings.TrimRight(f, "。. "), "负责落实") || strings.HasSuffix(strings.TrimRight(f, "。. "), "负责")):
+		return text, true
+	case strings.HasPrefix(f, "("):
+		if open, c, ok := trailingClause(f); ok && open == 0 && c != "" {
+			rs := []rune(strings.TrimSpace(text))
+			end := len(rs)
+			for end > 0 && strings.ContainsRune("。.;； ,，)）", rs[end-1]) && units.Fold(rs[end-1]) != ')' {
+				end--
+			}
+			return string(rs[1 : end-1]), true
+		}
+	}
+	return "", false
+}
+
+// parseClause reads the roles of a clause. g is the notice's unit grammar.
+func parseClause(g *units.Grammar, text string) clause {
+	var c clause
+	f := units.FoldString(text)
+	rs := []rune(text)
+	locs := reLabelAny.FindAllStringSubmatchIndex(f, -1)
+	if len(locs) == 0 {
+		parseUnlabelled(g, text, &c, "")
+		return c
+	}
+	prefix := ""
+	if locs[0][0] > 0 {
+		// words before the first label ("由X牵头,牵头单位:…" is rare; read them plainly)
+		pre := string(rs[:utf8.RuneCountInString(f[:locs[0][0]])])
+		if strings.TrimSpace(strings.Trim(pre, ";；,，。 ")) != "" {
+			prefix = parseUnlabelled(g, pre, &c, prefix)
+		}
+	}
+	for i, loc := range locs {
+		label := f[loc[2]:loc[3]]
+		start := utf8.RuneCountInString(f[:loc[1]])
+		end := len(rs)
+		if i+1 < len(locs) {
+			end = utf8.RuneCountInString(f[:locs[i+1][0]])
+		}
+		seg := strings.Trim(string(rs[start:end]), ";；,，。 ")
+		switch {
+		case strings.Contains(label, "领导"):
+			c.leaders = appendNew(c.leaders, splitNames(seg)...)
+		case label == "部门分工" || label == "责任分工":
+			prefix = parseUnlabelled(g, seg, &c, prefix)
+		case strings.Contains(label, "时"), label == "时间节点":
+			c.deadline, c.deadlineText = readDeadline(seg)
+		default:
+			names, p, guesses := g.Split(seg, prefix)
+			prefix = p
+			c.guesses = append(c.guesses, guesses...)
+			switch {
+			case strings.HasPrefix(label, "牵头") || strings.HasPrefix(label, "主"):
+				c.lead = appendNew(c.lead, names...)
+			case strings.HasPrefix(label, "配合") || strings.HasPrefix(label, "协") || strings.HasPrefix(label, "参与"):
+				c.support = appendNew(c.support, names...)
+			default:
+				c.responsible = appendNew(c.responsible, names...)
+			}
+		}
+	}
+	return c
+}
+
+// parseUnlabelled reads "X牵头,Y按职责分工负责", "X、Y负责", "(X,Y)" and a
+// closing time phrase ("年内持续推进"). It returns the prefix in force after.
+func parseUnlabelled(g *units.Grammar, text string, c *clause, prefix string) string {
+	text = strings.TrimSpace(strings.Trim(text, "。；; "))
+	// a closing time phrase is the deadline
+	parts := splitTop(text, ",;")
+	if n := len(parts); n > 1 {
+		last := parts[n-1]
+		fl := units.FoldString(last)
+		if reTimeWord.MatchString(fl) && !units.LooksLikeUnit(units.Clean(last)) {
+			c.deadline, c.deadlineText = readDeadline(last)
+			text = strings.Join(parts[:n-1], "，")
+		}
+	}
+	f := units.FoldString(text)
+	rs := []rune(text)
+	if i := leadMarker(f); i >= 0 {
+		n := utf8.RuneCountInString(f[:i])
+		leadPart := string(rs[:n])
+		rest := string(rs[n+len([]rune("牵头")):])
+		rest = strings.TrimLeft(rest, " ")
+		rest = strings.TrimPrefix(rest, "负责")
+		rest = strings.TrimLeft(rest, ",，;；、 ")
+		names, p, gs := g.Split(leadPart, prefix)
+		c.lead = appendNew(c.lead, names...)
+		c.guesses = append(c.guesses, gs...)
+		prefix = p
+		if strings.TrimSpace(rest) != "" {
+			names, p, gs = g.Split(rest, prefix)
+			c.support = appendNew(c.support, names...)
+			c.guesses = append(c.guesses, gs...)
+			prefix = p
+		}
+		return prefix
+	}
+	names, p, gs := g.Split(text, prefix)
+	c.responsible = appendNew(c.responsible, names...)
+	c.guesses = append(c.guesses, gs...)
+	return p
+}
+
+// leadMarker returns the byte offset in f of the 牵头 that marks the lead
+// units: followed by a separator, 负责 or the end, outside brackets and
+// quotes (各"一件事"省级牵头部门 is a name).
+func leadMarker(f string) int {
+	depth := 0
+	for i, r := range f {
+		switch r {
+		case '(', '“':
+			depth++
+		case ')', '”':
+			depth--
+		}
+		if depth != 0 || !strings.HasPrefix(f[i:], "牵头") {
+			continue
+		}
+		after := strings.TrimLeft(f[i+len("牵头"):], " ")
+		if after == "" || strings.HasPrefix(after, "负责") || strings.ContainsAny(after[:1], ",;、") || strings.HasPrefix(after, "，") || strings.HasPrefix(after, "；") {
+			return i
+		}
+	}
+	return -1
+}
+
+// splitNames splits a list of leaders' names.
+func splitNames(s string) []string {
+	var out []string
+	for _, n := range strings.FieldsFunc(s, func(r rune) bool {
+		return strings.ContainsRune("、,，;； \t\u3000/", r)
+	}) {
+		n = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(n), "等"), "同志")
+		if n != "" {
+			out = appendNew(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package notice
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// find returns the task numbered no, failing the test when there is none.
+func find(t *testing.T, n *Notice, no string) Task {
+	t.Helper()
+	for _, tk := range n.Tasks {
+		if tk.No == no {
+			return tk
+		}
+	}
+	t.Fatalf("no task %q among %d tasks", no, len(n.Tasks))
+	return Task{}
+}
+
+func mustParse(t *testing.T, text string) *Notice {
+	t.Helper()
+	n, err := Parse(text)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return n
+}
+
+func eq(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got %#v\nwant %#v", what, got, want)
+	}
+}
+
+func TestStateCouncilStyle(t *testing.T) {
+	n := mustParse(t, `国务院关于落实《政府工作报告》重点工作分工的意见
+国发〔2024〕6号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现就《政府工作报告》确定的2024年重点工作提出分工意见如下：
+一、着力扩大国内需求
+（一）促进消费稳定增长。
+1. 培育壮大新型消费，实施数字消费、绿色消费、健康消费促进政策。（商务部、国家发展改革委牵头，工业和信息化部、财政部等按职责分工负责，年内持续推进）
+2. 赤字率拟按3%安排，赤字规模4.06万亿元。（财政部牵头，2024年3月底前完成）
+国务院
+2024年3月12日`)
+	eq(t, "issuer", n.Issuer, "国务院")
+	eq(t, "doc number", n.DocNumber, "国发〔2024〕6号")
+	eq(t, "year", n.Year, 2024)
+	t1 := find(t, n, "1")
+	eq(t, "lead", t1.Lead, []string{"商务部", "国家发展改革委"})
+	eq(t, "support", t1.Support, []string{"工业和信息化部", "财政部"})
+	eq(t, "deadline text", t1.DeadlineText, "年内持续推进")
+	eq(t, "path", t1.Path, []string{"一、着力扩大国内需求", "（一）促进消费稳定增长"})
+	t2 := find(t, n, "2")
+	eq(t, "lead 2", t2.Lead, []string{"财政部"})
+	eq(t, "deadline", t2.Deadline.String(), "2024-03-31")
+	eq(t, "issued on", n.IssuedOn.String(), "2024-03-12")
+}
+
+func TestLeaderClauses(t *testing.T) {
+	n := mustParse(t, `某县人民政府关于印发2023年重点工作任务分工方案的通知
+一、项目建设
+1.加快推进产业园区基础设施建设，年内完成投资5亿元以上。(责任领导:张三、李四;牵头单位:县发展改革委;责任单位:县财政局、自然资源局)
+2.全力扩大有效投资，谋划储备一批重大项目。
+分管领导:王五
+部门分工:县发展改革委牵头,各乡镇、各部门配合。
+3.推进老旧小区改造。
+责任单位:县住房城乡建设局`)
+	t1 := find(t, n, "1")
+	eq(t, "leaders", t1.Leaders, []string{"张三", "李四"})
+	eq(t, "lead", t1.Lead, []string{"县发展改革委"})
+	eq(t, "responsible", t1.Responsible, []string{"县财政局", "县自然资源局"})
+	eq(t, "text", t1.Text, "加快推进产业园区基础设施建设，年内完成投资5亿元以上。")
+	t2 := find(t, n, "2")
+	eq(t, "leaders 2", t2.Leaders, []string{"王五"})
+	eq(t, "lead 2", t2.Lead, []string{"县发展改革委"})
+	eq(t, "support 2", t2.Support, []string{"各乡镇", "各部门"})
+	eq(t, "text 2", t2.Text, "全力扩大有效投资，谋划储备一批重大项目。")
+	eq(t, "responsible 3", find(t, n, "3").Responsible, []string{"县住房城乡建设局"})
+	eq(t, "year", n.Year, 2023)
+}
+
+func TestTasksNumberedAsHeadings(t *testing.T) {
+	n := mustParse(t, `一、稳增长
+（一）扩大有效投资，实施重点项目200个。（市发展改革委牵头，市财政局、自然资源和规划局配合）
+（二）促进消费持续恢复。（市商务局负责）
+二、惠民生
+（三）稳定就业。（市人力资源社会保障局牵头，各县（市、区）政府按职责分工负责）`)
+	eq(t, "tasks", len(n.Tasks), 3)
+	t1 := find(t, n, "（一）")
+	eq(t, "path", t1.Path, []string{"一、稳增长"})
+	eq(t, "support", t1.Support, []string{"市财政局", "市自然资源和规划局"})
+	eq(t, "responsible", find(t, n, "（二）").Responsible, []string{"市商务局"})
+	eq(t, "support 3", find(t, n, "（三）").Support, []string{"各县（市、区）政府"})
+}
+
+func TestTraditionalCharacters(t *testing.T) {
+	n := mustParse(t, `一、推動產業升級
+1.加快發展先進製造業。(牽頭單位:省經濟廳;配合單位:省財政廳、商務廳)
+2.擴大對外開放。(省商務廳牽頭,省發展改革委按職責分工負責)`)
+	t1 := find(t, n, "1")
+	eq(t, "lead", t1.Lead, []string{"省經濟廳"})
+	eq(t, "support", t1.Support, []string{"省財政廳", "省商務廳"})
+	t2 := find(t, n, "2")
+	eq(t, "lead 2", t2.Lead, []string{"省商務廳"})
+	eq(t, "support 2", t2.Support, []string{"省發展改革委"})
+}
+
+func TestPipeTableAsTasks(t *testing.T) {
+	n := mustParse(t, `关于印发2024年重点工作任务清单的通知
+序号 | 重点任务 | 责任领导 | 牵头单位 | 配合单位 | 完成时限 |
+一、稳增长 | | | | | |
+1 | 加快推进重点项目建设，完成投资100亿元以上。 | 张三 | 市发展改革委 | 市财政局 市自然资源局 | 2024年12月底前 |
+2 | 推动消费提质扩容。 | 李四 | 市商务局 | 2024年6月底 | |`)
+	eq(t, "tasks", len(n.Tasks), 2)
+	t1 := find(t, n, "1")
+	eq(t, "lead", t1.Lead, []string{"市发展改革委"})
+	eq(t, "support", t1.Support, []string{"市财政局", "市自然资源局"})
+	eq(t, "leaders", t1.Leaders, []string{"张三"})
+	eq(t, "deadline", t1.Deadline.String(), "2024-12-31")
+	eq(t, "path", t1.Path, []string{"一、稳增长"})
+	t2 := find(t, n, "2")
+	eq(t, "shifted deadline", t2.Deadline.String(), "2024-06-30")
+	eq(t, "support 2", t2.Support, []string{})
+	eq(t, "annex", len(n.Annex), 0)
+}
+
+func TestFlattenedTable(t *testing.T) {
+	n := mustParse(t, `关于印发2024年重点工作任务清单的通知
+序号 重点任务 责任领导 牵头单位 配合单位 完成时限
+1 加快推进重点项目建设，完成投资100亿元以上。 张三 市发展改革委 市财政局 2024年12月底前
+2 推动消费提质扩容。 李四 市商务局 市市场监管局 2024年6月底前`)
+	eq(t, "tasks", len(n.Tasks), 2)
+	t1 := find(t, n, "1")
+	eq(t, "text", t1.Text, "加快推进重点项目建设，完成投资100亿元以上。")
+	eq(t, "lead", t1.Lead, []string{"市发展改革委"})
+	eq(t, "support", t1.Support, []string{"市财政局"})
+	eq(t, "leaders", t1.Leaders, []string{"张三"})
+	eq(t, "deadline", find(t, n, "2").Deadline.String(), "2024-06-30")
+}
+
+func TestGluedNextTask(t *testing.T) {
+	n := mustParse(t, `一、发展
+1.发展物流。(市商务局、各县(市、区)政府(管委会))2.发展枢纽经济。(市交通运输局)
+3.发展口岸。
+责任单位:市发展改革委、各县(市、区)政府(管委会)4.发展会展。
+责任单位:市商务局`)
+	eq(t, "tasks", len(n.Tasks), 4)
+	eq(t, "1", find(t, n, "1").Responsible, []string{"市商务局", "各县(市、区)政府(管委会)"})
+	eq(t, "2", find(t, n, "2").Text, "发展枢纽经济。")
+	eq(t, "3", find(t, n, "3").Responsible, []string{"市发展改革委", "各县(市、区)政府(管委会)"})
+	eq(t, "4", find(t, n, "4").Responsible, []string{"市商务局"})
+}
+
+func TestPDFBrokenLines(t *testing.T) {
+	n := mustParse(t, `一、扩大内需
+
+（一）促进消费。
+
+1. 实施提振消费专项行动，落实城乡居民增收计划。（省发展改革委、商
+
+务厅按职责分工负责）
+
+2. 加快建设现代流通体系，推进城乡客货邮融合发展，构建现代商贸流通
+
+体系。（省交通运输厅牵头，省商务厅、邮政管理局按职责分工
+
+负责）
+
+— 2 —
+
+3. 加强国防动员和后备力量建设。
+
+（省退役军人厅牵头负责）`)
+	eq(t, "tasks", len(n.Tasks), 3)
+	eq(t, "1", find(t, n, "1").Responsible, []string{"省发展改革委", "省商务厅"})
+	t2 := find(t, n, "2")
+	eq(t, "2 text", t2.Text, "加快建设现代流通体系，推进城乡客货邮融合发展，构建现代商贸流通体系。")
+	eq(t, "2 support", t2.Support, []string{"省商务厅", "省邮政管理局"})
+	eq(t, "3", find(t, n, "3").Lead, []string{"省退役军人厅"})
+}
+
+func TestWarnings(t *testing.T) {
+	n := mustParse(t, `一、发展
+1.发展物流，完善多式联运体系，建设一批物流园区。(市商务局负责)
+2.发展枢纽经济，推动物流园区与产业园区联动发展，提升枢纽能级。
+4.发展口岸。(市发展改革委负责)`)
+	kinds := map[string]bool{}
+	for _, w := range n.Warnings {
+		kinds[w.Kind] = true
+		if w.Message == "" || (w.Kind != WarnHeader && w.Line == 0) {
+			t.Errorf("warning without message or line: %+v", w)
+		}
+	}
+	for _, k := range []string{WarnNoUnit, WarnNumberGap} {
+		if !kinds[k] {
+			t.Errorf("missing warning %s in %+v", k, n.Warnings)
+		}
+	}
+}
+
+func TestNoTasks(t *testing.T) {
+	for _, text := range []string{"", "   \n\n", "这是一段普通的文字，没有任何编号的任务。", strings.Repeat("一、", 10)} {
+		_, err := Parse(text)
+		if err == nil {
+			t.Errorf("Parse(%q): want an error", text)
+		}
+	}
+}
+
+func TestTargets(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Target
+	}{
+		{"全年新增贷款7000亿元以上。", []Target{{Indicator: "新增贷款", Op: ">=", Value: 7000, Unit: "亿元"}}},
+		{"城镇调查失业率控制在5.5%以内。", []Target{{Indicator: "城镇调查失业率", Op: "<=", Value: 5.5, Unit: "%"}}},
+		{"地区生产总值增长7%以上。", []Target{{Indicator: "地区生产总值", Op: ">=", Value: 7, Unit: "%"}}},
+		{"实施1000个以上省重点项目。", []Target{{Indicator: "省重点项目", Op: ">=", Value: 1000, Unit: "个"}}},
+		{"粮食产量稳定在10亿斤以上。", []Target{{Indicator: "粮食产量", Op: ">=", Value: 10, Unit: "亿斤"}}},
+		{"居民消费价格涨幅控制在3%左右。", []Target{{Indicator: "居民消费价格涨幅", Op: "≈", Value: 3, Unit: "%"}}},
+		{"落实2023年政策，推进“十四五”规划。", nil},
+	}
+	for _, tc := range tests {
+		got := findTargets(tc.text)
+		for i := range got {
+			got[i].Text = ""
+		}
+		eq(t, tc.text, got, tc.want)
+	}
+}

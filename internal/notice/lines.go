@@ -1,0 +1,259 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"duban/internal/units"
+)
+
+// para is one paragraph of the notice: the original text and the line it
+// starts on.
+type para struct {
+	text string
+	line int
+}
+
+// Markers that open headings and tasks, matched on folded text.
+const cnNum = `[一二三四五六七八九十百零〇两]+`
+
+var (
+	reL1     = regexp.MustCompile(`^(` + cnNum + `)、`)
+	reL2     = regexp.MustCompile(`^\((` + cnNum + `)\)`)
+	reL3     = regexp.MustCompile(`^(\d{1,3})\s*[.、]`)
+	reL4     = regexp.MustCompile(`^\((\d{1,3})\)`)
+	reL5     = regexp.MustCompile(`^([①-⑳])|^(\d{1,3})\)`)
+	rePageNo = regexp.MustCompile(`^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$`)
+	reDate   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九○Ｏ]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
+	reDocNo  = regexp.MustCompile(`\p{Han}{1,8}\s*[(]\s*((?:19|20)\d{2})\s*[)]\s*\d{1,4}\s*号`)
+	reLabel  = regexp.MustCompile(`^(?:责任单位|牵头单位|配合单位|协办单位|主办单位|责任部门|牵头部门|配合部门|责任领导|分管领导|牵头领导|分管[省市县区]?领导|部门分工|责任分工|完成时限|时间节点)[:]`)
+)
+
+// marker is the numbering a paragraph opens with.
+type marker struct {
+	level int    // 1 一、 2 (一) 3 1. 4 (1) 5 ①
+	num   int    // its value
+	text  string // as printed, e.g. "（一）", "1."
+	rest  string // the paragraph after it, leading spaces removed
+}
+
+func parseMarker(s string) (marker, bool) {
+	f := units.FoldString(s)
+	var m marker
+	var loc []int
+	switch {
+	case reL1.MatchString(f):
+		loc = reL1.FindStringSubmatchIndex(f)
+		m.level, m.num = 1, cnValue(f[loc[2]:loc[3]])
+	case reL2.MatchString(f):
+		loc = reL2.FindStringSubmatchIndex(f)
+		m.level, m.num = 2, cnValue(f[loc[2]:loc[3]])
+	case reL4.MatchString(f):
+		loc = reL4.FindStringSubmatchIndex(f)
+		m.level, m.num = 4, atoi(f[loc[2]:loc[3]])
+	case reL3.MatchString(f):
+		loc = reL3.FindStringSubmatchIndex(f)
+		after := f[loc[1]:]
+		// 1.2个百分点 is a number, not a marker
+		if r, _ := utf8.DecodeRuneInString(after); unicode.IsDigit(r) || after == "" {
+			return m, false
+		}
+		m.level, m.num = 3, atoi(f[loc[2]:loc[3]])
+	case reL5.MatchString(f):
+		loc = reL5.FindStringSubmatchIndex(f)
+		if loc[2] >= 0 {
+			r, _ := utf8.DecodeRuneInString(f[loc[2]:])
+			m.num = int(r-'①') + 1
+		} else {
+			m.num = atoi(f[loc[4]:loc[5]])
+		}
+		m.level = 5
+	default:
+		return m, false
+	}
+	// Fold keeps rune counts, so rune offsets carry over to the original.
+	n := utf8.RuneCountInString(f[:loc[1]])
+	rs := []rune(s)
+	m.text = strings.TrimSpace(string(rs[:n]))
+	m.rest = strings.TrimLeftFunc(string(rs[n:]), unicode.IsSpace)
+	if m.rest == "" {
+		return m, false
+	}
+	return m, true
+}
+
+// no is the task number as the format writes it: the marker without its
+// trailing 。、．.
+func (m marker) no() string {
+	return strings.TrimRight(strings.ReplaceAll(m.text, " ", ""), ".、．")
+}
+
+// splitLines cuts the text into trimmed, non-empty lines, dropping page
+// numbers, and splits a line at spaces where a marker follows, since some
+// sources put a whole notice on one line.
+func splitLines(text string) []para {
+	var out []para
+	for i, l := range strings.Split(text, "\n") {
+		l = strings.TrimFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
+		if l == "" || rePageNo.MatchString(l) {
+			continue
+		}
+		for _, piece := range splitAtMarkers(l) {
+			out = append(out, para{text: piece, line: i + 1})
+		}
+	}
+	return out
+}
+
+// splitAtMarkers splits a line at white space followed by a heading or task
+// marker, or by a closing date.
+func splitAtMarkers(l string) []string {
+	if !strings.ContainsAny(l, " \t\u3000") {
+		return []string{l}
+	}
+	rs := []rune(l)
+	var out []string
+	start := 0
+	for i := 1; i < len(rs)-1; i++ {
+		if !unicode.IsSpace(rs[i]) || unicode.IsSpace(rs[i+1]) {
+			continue
+		}
+		rest := string(rs[i+1:])
+		m, ok := parseMarker(rest)
+		split := ok && startsWord(m.rest)
+		if !split {
+			f := units.FoldString(rest)
+			if loc := reTrailingDate.FindStringIndex(f); loc != nil && loc[0] == 0 {
+				split = true
+			}
+		}
+		// a run of spaces before the marker is one break
+		if split && strings.TrimSpace(string(rs[start:i])) != "" {
+			out = append(out, strings.TrimSpace(string(rs[start:i])))
+			start = i + 1
+		}
+	}
+	out = append(out, strings.TrimSpace(string(rs[start:])))
+	return out
+}
+
+var reTrailingDate = regexp.MustCompile(`^\d{4}年\d{1,2}月\d{1,2}日\s*[|]?\s*$`)
+
+// startsWord reports whether s opens with writing (a Han character or an
+// opening quote), as a task or heading does after its number.
+func startsWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Han, r) || strings.ContainsRune("“《\"‘", r)
+}
+
+// joinParagraphs rejoins lines broken inside a paragraph (text extracted
+// from PDF breaks lines inside words and names).
+func joinParagraphs(lines []para) []para {
+	var out []para
+	for _, l := range lines {
+		if n := len(out); n > 0 && continues(out[n-1].text, l.text) {
+			out[n-1].text += l.text
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// continues reports whether cur carries on the paragraph prev.
+func continues(prev, cur string) bool {
+	if _, ok := parseMarker(cur); ok {
+		return false
+	}
+	if standalone(prev) || standalone(cur) || isTableRow(prev) || isTableRow(cur) {
+		return false
+	}
+	fc := units.FoldString(cur)
+	if reLabel.MatchString(fc) || strings.HasPrefix(fc, "由") && strings.Contains(fc, "负责") {
+		return false
+	}
+	fp := units.FoldString(prev)
+	last, _ := utf8.DecodeLastRuneInString(fp)
+	switch last {
+	case '。', '!', '?', ';', ':', '！', '？':
+		return false
+	case ')':
+		if _, _, ok := trailingClause(fp); ok {
+			return false
+		}
+	}
+	// a short heading line with no full stop stands alone
+	if m, ok := parseMarker(prev); ok && m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
+		return false
+	}
+	return true
+}
+
+// standalone reports whether a line is one the header or the signature
+// block is made of, which never continues another.
+func standalone(s string) bool {
+	f := strings.ReplaceAll(units.FoldString(s), " ", "")
+	n := utf8.RuneCountInString(f)
+	switch {
+	case reDate.MatchString(f), reDocNo.MatchString(f) && n <= 24:
+		return true
+	case strings.HasSuffix(f, "通知") && n <= 80:
+		return true
+	case strings.HasPrefix(f, "附件") && n <= 60:
+		return true
+	case n <= 24 && isIssuerName(f):
+		return true
+	}
+	return false
+}
+
+// isIssuerName reports whether s reads as the name of an issuing body.
+func isIssuerName(s string) bool {
+	for _, suf := range []string{"人民政府", "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "办公厅", "办公室", "委员会", "管委会", "国务院", "政府"} {
+		if strings.HasSuffix(s, suf) && !strings.ContainsAny(s, "、,:：，") && !strings.HasPrefix(s, "各") {
+			return true
+		}
+	}
+	return false
+}
+
+func isTableRow(s string) bool {
+	return strings.Count(s, "|") >= 2
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int(r-'0')
+		}
+	}
+	return n
+}
+
+// cnValue reads a Chinese numeral up to the hundreds (三十四 → 34).
+func cnValue(s string) int {
+	digit := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	total, cur := 0, 0
+	for _, r := range s {
+		switch r {
+		case '十':
+			if cur == 0 {
+				cur = 1
+			}
+			total += cur * 10
+			cur = 0
+		case '百':
+			if cur == 0 {
+				cur = 1
+			}
+			total += cur * 100
+			cur = 0
+		default:
+			cur = digit[r]
+		}
+	}
+	return total + cur
+}

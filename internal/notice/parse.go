@@ -1,0 +1,318 @@
+package notice
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"duban/internal/units"
+)
+
+// Error is a notice that cannot be read, said for a person: Chinese, then English.
+type Error struct{ Zh, En string }
+
+func (e *Error) Error() string { return e.Zh + " (" + e.En + ")" }
+
+// ErrNoTasks is returned for a text in which no numbered task was found.
+var ErrNoTasks = &Error{"未识别出任何任务：这不像是一份分工通知", "no tasks found: this does not look like a task-assignment notice"}
+
+// cand is a numbered paragraph: a task or a heading, decided once the
+// whole notice has been read.
+type cand struct {
+	m        marker
+	body     string
+	clauses  []string
+	line     int
+	isTask   bool
+	glued    bool
+	numbered bool
+}
+
+// Parse reads the plain text of a notice.
+func Parse(text string) (n *Notice, err error) {
+	defer func() {
+		// the parser must never take the program down; a bug becomes an error
+		if r := recover(); r != nil {
+			n, err = nil, &Error{"解析通知时出现内部错误", fmt.Sprintf("internal error while parsing: %v", r)}
+		}
+	}()
+	if !utf8.ValidString(text) {
+		return nil, &Error{"文本不是有效的 UTF-8", "text is not valid UTF-8"}
+	}
+	paras := joinParagraphs(unflattenTables(splitLines(text)))
+	n = &Notice{}
+	start := len(paras)
+	for i, p := range paras {
+		if _, ok := parseMarker(p.text); ok || isTableRow(p.text) || tableHeaderLine(p.text) {
+			start = i
+			break
+		}
+	}
+	head := paras[:start]
+	readHeader(n, head, paras)
+	g := units.NewGrammar()
+	learnPlaces(g, n, text)
+
+	var cands []*cand
+	var tables [][]para
+	var loose []para // paragraphs that are neither task, heading nor clause
+	inTable := false
+	body := paras[start:]
+	for i := 0; i < len(body); i++ {
+		p := body[i]
+		if isTableRow(p.text) {
+			if !inTable {
+				tables = append(tables, nil)
+				inTable = true
+			}
+			tables[len(tables)-1] = append(tables[len(tables)-1], p)
+			continue
+		}
+		inTable = false
+		if m, ok := parseMarker(p.text); ok {
+			if rest, ok := splitGlued(m); ok {
+				// …(管委会)25.发展壮大…: the next task glued onto a clause
+				cut := utf8.RuneCountInString(p.text) - utf8.RuneCountInString(rest)
+				body = append(body[:i+1], append([]para{{text: rest, line: p.line}}, body[i+1:]...)...)
+				p.text = string([]rune(p.text)[:cut])
+				m, _ = parseMarker(p.text)
+			}
+			c := &cand{m: m, line: p.line, numbered: true}
+			b, cl, found := splitTask(m.rest)
+			c.body = b
+			if found {
+				c.clauses = append(c.clauses, cl)
+			}
+			cands = append(cands, c)
+			continue
+		}
+		if cl, ok := clauseParagraph(p.text); ok && len(cands) > 0 {
+			last := cands[len(cands)-1]
+			if rest, ok := splitGlued(marker{level: last.m.level, num: last.m.num, rest: p.text}); ok {
+				// 责任单位:…(管委会)25.发展壮大…
+				cut := utf8.RuneCountInString(p.text) - utf8.RuneCountInString(rest)
+				body = append(body[:i+1], append([]para{{text: rest, line: p.line}}, body[i+1:]...)...)
+				cl = string([]rune(p.text)[:cut])
+			}
+			last.clauses = append(last.clauses, cl)
+			continue
+		}
+		loose = append(loose, p)
+	}
+
+	decideTasks(cands)
+	buildTasks(n, g, cands)
+	for _, t := range tables {
+		readTable(n, g, t)
+	}
+
+	// the schedule is written in the sentences that are not tasks
+	var texts []string
+	for _, p := range head {
+		texts = append(texts, p.text)
+	}
+	for _, p := range loose {
+		texts = append(texts, p.text)
+	}
+	var notes []string
+	n.Schedule, notes = readSchedule(texts, n.Year, n.IssuedOn)
+	for _, s := range notes {
+		n.warn(0, WarnScheduleRead, s)
+	}
+	warnLoose(n, loose)
+	if n.Issuer == "" {
+		n.warn(0, WarnHeader, "未找到发文机关")
+	}
+	if n.Year == 0 {
+		n.warn(0, WarnHeader, "未找到工作年度")
+	}
+	n.normalize()
+	if len(n.Tasks) == 0 && len(n.Annex) == 0 {
+		return n, ErrNoTasks
+	}
+	return n, nil
+}
+
+// splitGlued finds, in a task paragraph, the next task glued on after a
+// clause or sentence ("…(管委会)25.发展壮大…"), numbered one more than m.
+// It returns the glued paragraph.
+func splitGlued(m marker) (string, bool) {
+	if m.level != 3 && m.level != 4 {
+		return "", false
+	}
+	rs := []rune(m.rest)
+	for i := 1; i < len(rs)-2; i++ {
+		prev := units.Fold(rs[i-1])
+		if prev != ')' && prev != '。' {
+			continue
+		}
+		next, ok := parseMarker(string(rs[i:]))
+		if ok && next.level == m.level && next.num == m.num+1 && startsWord(next.rest) {
+			if m.level == 3 && units.Fold(rs[i]) == '(' {
+				continue
+			}
+			return string(rs[i:]), true
+		}
+	}
+	return "", false
+}
+
+// decideTasks marks which numbered paragraphs are tasks: those that carry a
+// clause, and those numbered like the tasks around them in a part of the
+// notice where tasks carry clauses (a task whose units were left out).
+func decideTasks(cands []*cand) {
+	count := map[int]int{}
+	for _, c := range cands {
+		if len(c.clauses) > 0 {
+			count[c.m.level]++
+		}
+	}
+	dominant, best := 0, 0
+	for lvl, k := range count {
+		if k > best || k == best && lvl > dominant {
+			dominant, best = lvl, k
+		}
+	}
+	// sections: runs of candidates under one level-1 heading
+	sectionHasClause := map[int]bool{}
+	section := 0
+	secOf := make([]int, len(cands))
+	for i, c := range cands {
+		if c.m.level == 1 && len(c.clauses) == 0 {
+			section++
+		}
+		secOf[i] = section
+		if len(c.clauses) > 0 {
+			sectionHasClause[section] = true
+		}
+	}
+	for i, c := range cands {
+		c.isTask = len(c.clauses) > 0 ||
+			(c.m.level == dominant && sectionHasClause[secOf[i]] && !looksLikeHeading(c))
+	}
+}
+
+// looksLikeHeading reports whether an unassigned paragraph reads as a
+// heading (short, a single phrase) rather than a task whose units are missing.
+func looksLikeHeading(c *cand) bool {
+	b := strings.TrimRight(c.body, "。")
+	return utf8.RuneCountInString(b) <= 20 && !strings.ContainsAny(b, "。，,；;")
+}
+
+// buildTasks turns the candidates into headings and tasks.
+func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
+	type heading struct {
+		level int
+		text  string
+	}
+	var stack []heading
+	last := map[int]int{}
+	for _, c := range cands {
+		for len(stack) > 0 && stack[len(stack)-1].level >= c.m.level {
+			stack = stack[:len(stack)-1]
+		}
+		if !c.isTask {
+			stack = append(stack, heading{c.m.level, headingText(c.m)})
+			continue
+		}
+		path := make([]string, len(stack))
+		for i, h := range stack {
+			path[i] = h.text
+		}
+		t := Task{No: c.m.no(), Path: path, Text: strings.TrimSpace(c.body), Line: c.line}
+		var cl clause
+		for _, ct := range c.clauses {
+			cl.merge(parseClause(g, ct))
+		}
+		t.Lead, t.Support, t.Responsible, t.Leaders = cl.lead, cl.support, cl.responsible, cl.leaders
+		t.Deadline, t.DeadlineText = cl.deadline, cl.deadlineText
+		t.Targets = findTargets(t.Text)
+		switch {
+		case len(c.clauses) == 0:
+			n.warn(c.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
+		case cl.empty():
+			n.warn(c.line, WarnClause, fmt.Sprintf("第%s项任务的责任单位未能读出：%s", t.No, clip(strings.Join(c.clauses, " "), 40)))
+		}
+		for _, gs := range cl.guesses {
+			n.warn(c.line, WarnUnitGuess, fmt.Sprintf("第%s项任务：“%s”按前一单位补全为“%s”，请核对", t.No, gs.Written, gs.Read))
+		}
+		// numbering: each level counts on by one, or starts again at 1
+		if prev, ok := last[c.m.level]; ok && c.m.num != prev+1 && c.m.num != 1 {
+			if c.m.num > prev+1 {
+				n.warn(c.line, WarnNumberGap, fmt.Sprintf("任务编号不连续：%d 之后是 %d", prev, c.m.num))
+			} else {
+				n.warn(c.line, WarnDuplicateNo, fmt.Sprintf("任务编号重复或倒序：%d 之后是 %d", prev, c.m.num))
+			}
+		}
+		last[c.m.level] = c.m.num
+		n.Tasks = append(n.Tasks, t)
+	}
+}
+
+// headingText is a heading as the format writes it: marker and title up
+// to the first 。, without it.
+func headingText(m marker) string {
+	title := m.rest
+	if i := strings.Index(title, "。"); i >= 0 {
+		title = title[:i]
+	}
+	return strings.Join(strings.Fields(m.text+title), "")
+}
+
+// warnLoose reports body paragraphs the parser skipped, leaving out the
+// signature block, dates and attachment titles, which are expected there.
+func warnLoose(n *Notice, loose []para) {
+	for _, p := range loose {
+		if standalone(p.text) || p.line == 0 {
+			continue
+		}
+		n.warn(p.line, WarnSkipped, "跳过了一段无法识别的文字："+clip(p.text, 40))
+	}
+}
+
+func (n *Notice) warn(line int, kind, msg string) {
+	n.Warnings = append(n.Warnings, Warning{Line: line, Kind: kind, Message: msg})
+}
+
+// normalize writes empty lists as [] rather than null.
+func (n *Notice) normalize() {
+	for i := range n.Tasks {
+		t := &n.Tasks[i]
+		for _, l := range []*[]string{&t.Path, &t.Lead, &t.Support, &t.Responsible, &t.Leaders} {
+			if *l == nil {
+				*l = []string{}
+			}
+		}
+		if t.Targets == nil {
+			t.Targets = []Target{}
+		}
+	}
+	for i := range n.Annex {
+		a := &n.Annex[i]
+		for _, l := range []*[]string{&a.Leaders, &a.Lead, &a.Support} {
+			if *l == nil {
+				*l = []string{}
+			}
+		}
+	}
+	if n.Tasks == nil {
+		n.Tasks = []Task{}
+	}
+	if n.Annex == nil {
+		n.Annex = []AnnexRow{}
+	}
+	if n.Warnings == nil {
+		n.Warnings = []Warning{}
+	}
+}
+
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}
+
+var _ = errors.New
