@@ -178,6 +178,9 @@ func splitTask(text string) (body, clauseText string, found bool) {
 // that opens the paragraph's last part, after a sentence or at a line's
 // start, or -1.
 func labelAfterSentence(f string) int {
+	if !strings.Contains(f, ":") {
+		return -1 // every label ends with a colon
+	}
 	locs := reLabelAny.FindAllStringIndex(f, -1)
 	for _, loc := range locs {
 		if strings.Count(f[:loc[0]], "(") > strings.Count(f[:loc[0]], ")") {
@@ -222,7 +225,10 @@ func parseClause(g *units.Grammar, text string) clause {
 	var c clause
 	f := units.FoldString(text)
 	rs := []rune(text)
-	locs := reLabelAny.FindAllStringSubmatchIndex(f, -1)
+	var locs [][]int
+	if strings.Contains(f, ":") {
+		locs = reLabelAny.FindAllStringSubmatchIndex(f, -1)
+	}
 	if len(locs) == 0 {
 		parseUnlabelled(g, text, &c, "")
 		return c

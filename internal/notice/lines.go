@@ -40,7 +40,12 @@ type marker struct {
 }
 
 func parseMarker(s string) (marker, bool) {
-	f := units.FoldString(s)
+	// a marker is short: fold only the head of the paragraph
+	head := s
+	if i := runeOffset(s, 16); i < len(s) {
+		head = s[:i]
+	}
+	f := units.FoldString(head)
 	var m marker
 	var loc []int
 	switch {
@@ -57,7 +62,7 @@ func parseMarker(s string) (marker, bool) {
 		loc = reL3.FindStringSubmatchIndex(f)
 		after := f[loc[1]:]
 		// 1.2个百分点 is a number, not a marker
-		if r, _ := utf8.DecodeRuneInString(after); unicode.IsDigit(r) || after == "" {
+		if r, _ := utf8.DecodeRuneInString(after); unicode.IsDigit(r) || after == "" && len(head) == len(s) {
 			return m, false
 		}
 		m.level, m.num = 3, atoi(f[loc[2]:loc[3]])
@@ -82,6 +87,17 @@ func parseMarker(s string) (marker, bool) {
 		return m, false
 	}
 	return m, true
+}
+
+// runeOffset is the byte offset of the n-th rune of s, or len(s).
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // no is the task number as the format writes it: the marker without its
@@ -120,14 +136,12 @@ func splitAtMarkers(l string) []string {
 		if !unicode.IsSpace(rs[i]) || unicode.IsSpace(rs[i+1]) {
 			continue
 		}
-		rest := string(rs[i+1:])
+		end := min(i+1+24, len(rs))
+		rest := string(rs[i+1 : end])
 		m, ok := parseMarker(rest)
 		split := ok && startsWord(m.rest)
-		if !split {
-			f := units.FoldString(rest)
-			if loc := reTrailingDate.FindStringIndex(f); loc != nil && loc[0] == 0 {
-				split = true
-			}
+		if !split && len(rs)-i < 24 {
+			split = reTrailingDate.MatchString(units.FoldString(rest))
 		}
 		// a run of spaces before the marker is one break
 		if split && strings.TrimSpace(string(rs[start:i])) != "" {

@@ -24,6 +24,9 @@ var targetVerbs = []string{"不低于", "不少于", "不超过", "不高于", "
 func findTargets(text string) []Target {
 	var out []Target
 	for _, clauseText := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("，,。；;、：:", r) }) {
+		if !strings.ContainsAny(clauseText, "0123456789") {
+			continue
+		}
 		for _, loc := range reTarget.FindAllStringSubmatchIndex(clauseText, -1) {
 			m := make([]string, 6)
 			for k := range m {

@@ -1,0 +1,37 @@
+// Command duban is the task-supervision system: it reads notices into
+// ledgers and (later) serves the supervision office.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `duban — 政府工作报告重点任务督办系统
+
+用法 (usage):
+  duban parse [--format json|xlsx|text] [-o OUT] FILE   读取分工通知，输出台账 (FILE 为 - 时读标准输入)
+
+运行 duban COMMAND -h 查看各命令的选项。
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "parse":
+		return cmdParse(args[1:], stdin, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "duban: 未知命令 %q (unknown command)\n\n%s", args[0], usage)
+	return 2
+}
