@@ -142,6 +142,16 @@ func tableHeader(cs []string) ([nCols]int, bool) {
 	return cols, ok
 }
 
+// isTaskTableHeader reports whether a line is the header row of a table
+// of tasks, pipe-separated or flattened.
+func isTaskTableHeader(s string) bool {
+	if isTableRow(s) {
+		_, ok := tableHeader(cells(s))
+		return ok
+	}
+	return tableHeaderLine(s)
+}
+
 // tableHeaderLine reports whether a line is the header of a table whose
 // cells were flattened to words parted by spaces (序号 重点任务 牵头单位 …).
 func tableHeaderLine(s string) bool {

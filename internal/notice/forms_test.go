@@ -231,3 +231,52 @@ func TestTargets(t *testing.T) {
 		eq(t, tc.text, got, tc.want)
 	}
 }
+
+func TestRequirementsThenAttachment(t *testing.T) {
+	n := mustParse(t, `某市人民政府办公室关于印发2021年政府工作报告重点工作任务分工的通知
+某政办〔2021〕3号
+各县（区）人民政府，市政府各部门：
+2021年《政府工作报告》重点工作任务分工已经市政府同意，现印发给你们，并提出以下意见。
+一、高度重视，提高站位。各级各部门要进一步强化责任意识，确保各项工作任务全面完成。
+二、强化督查，狠抓落实。各责任单位于每月5日前将上月进展情况报市政府督查室，12月20日前报送全年工作总结和全年落实情况。
+附件：2021年政府工作报告重点工作任务分工
+某市人民政府办公室
+2021年3月1日
+附件
+2021年政府工作报告重点工作任务分工
+（一）稳增长
+1.扩大有效投资，实施重点项目200个。（市发展改革委牵头，市财政局配合）
+2.促进消费。（市商务局负责）`)
+	eq(t, "tasks", len(n.Tasks), 2)
+	eq(t, "path", find(t, n, "1").Path, []string{"（一）稳增长"})
+	eq(t, "issuer", n.Issuer, "某市人民政府办公室")
+	eq(t, "doc number", n.DocNumber, "某政办〔2021〕3号")
+	eq(t, "issued on", n.IssuedOn.String(), "2021-03-01")
+	eq(t, "cycle", n.Schedule.Cycle, CycleMonthly)
+	var due []string
+	for _, d := range n.Schedule.ProgressDue {
+		due = append(due, d.String())
+	}
+	eq(t, "progress due", due, []string{"2021-03-05", "2021-04-05", "2021-05-05", "2021-06-05", "2021-07-05", "2021-08-05", "2021-09-05", "2021-10-05", "2021-11-05"})
+	eq(t, "annual due", n.Schedule.AnnualDue.String(), "2021-12-20")
+}
+
+func TestWebPageMetadataTable(t *testing.T) {
+	n := mustParse(t, `索引号: | 113416/202004-00328 | 信息分类: | 规范性文件 |
+发文字号: | 某政办〔2020〕5号 | 有 效 性: | 有效 |
+标 题: | 某区人民政府办公室关于印发2020年政府工作报告重点工作任务分解表的通知 | |
+某区人民政府办公室关于印发2020年政府工作报告重点工作任务分解表的通知
+各乡镇人民政府，区政府各部门：
+现将任务分解表印发给你们，请认真抓好落实。
+一、稳增长
+1.扩大有效投资。（区发展改革委牵头，区财政局配合）`)
+	eq(t, "tasks", len(n.Tasks), 1)
+	eq(t, "doc number", n.DocNumber, "某政办〔2020〕5号")
+	eq(t, "issuer", n.Issuer, "某区人民政府办公室")
+	eq(t, "year", n.Year, 2020)
+	for _, w := range n.Warnings {
+		if w.Kind == WarnAnnex {
+			t.Errorf("the page's metadata table is no ledger: %+v", w)
+		}
+	}
+}

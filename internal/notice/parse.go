@@ -17,6 +17,15 @@ func (e *Error) Error() string { return e.Zh + " (" + e.En + ")" }
 // ErrNoTasks is returned for a text in which no numbered task was found.
 var ErrNoTasks = &Error{"未识别出任何任务：这不像是一份分工通知", "no tasks found: this does not look like a task-assignment notice"}
 
+// errInternal is a bug of the parser met at run time, turned into an error
+// so that no panic reaches a user.
+func errInternal(r any) *Error {
+	if r == nil {
+		return nil
+	}
+	return &Error{"解析通知时出现内部错误，请把这份文件反馈给开发者", fmt.Sprintf("internal error while parsing: %v", r)}
+}
+
 // cand is a numbered paragraph: a task or a heading, decided once the
 // whole notice has been read.
 type cand struct {
@@ -25,6 +34,7 @@ type cand struct {
 	clauses  []string
 	line     int
 	isTask   bool
+	reset    bool // not a paragraph: headings above end here
 	glued    bool
 	numbered bool
 }
@@ -34,7 +44,7 @@ func Parse(text string) (n *Notice, err error) {
 	defer func() {
 		// the parser must never take the program down; a bug becomes an error
 		if r := recover(); r != nil {
-			n, err = nil, &Error{"解析通知时出现内部错误", fmt.Sprintf("internal error while parsing: %v", r)}
+			n, err = nil, errInternal(r)
 		}
 	}()
 	if !utf8.ValidString(text) {
@@ -44,7 +54,7 @@ func Parse(text string) (n *Notice, err error) {
 	n = &Notice{}
 	start := len(paras)
 	for i, p := range paras {
-		if _, ok := parseMarker(p.text); ok || isTableRow(p.text) || tableHeaderLine(p.text) {
+		if _, ok := parseMarker(p.text); ok || isTaskTableHeader(p.text) {
 			start = i
 			break
 		}
@@ -98,10 +108,18 @@ func Parse(text string) (n *Notice, err error) {
 			last.clauses = append(last.clauses, cl)
 			continue
 		}
+		if standalone(p.text) && len(cands) > 0 {
+			// the signature, the date or 附件: what follows is an attachment
+			// with headings of its own
+			cands = append(cands, &cand{reset: true, line: p.line})
+		}
 		loose = append(loose, p)
 	}
 
 	decideTasks(cands)
+	for i := len(cands) - 1; i >= 0 && cands[i].reset; i-- {
+		cands = cands[:i]
+	}
 	buildTasks(n, g, cands)
 	for _, t := range tables {
 		readTable(n, g, t)
@@ -114,6 +132,12 @@ func Parse(text string) (n *Notice, err error) {
 	}
 	for _, p := range loose {
 		texts = append(texts, p.text)
+	}
+	for _, c := range cands {
+		// numbered requirements (二、强化督查…) often set the schedule
+		if !c.isTask && !c.reset {
+			texts = append(texts, c.m.rest)
+		}
 	}
 	var notes []string
 	n.Schedule, notes = readSchedule(texts, n.Year, n.IssuedOn)
@@ -179,7 +203,7 @@ func decideTasks(cands []*cand) {
 	section := 0
 	secOf := make([]int, len(cands))
 	for i, c := range cands {
-		if c.m.level == 1 && len(c.clauses) == 0 {
+		if c.reset || c.m.level == 1 && len(c.clauses) == 0 {
 			section++
 		}
 		secOf[i] = section
@@ -208,7 +232,14 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 	}
 	var stack []heading
 	last := map[int]int{}
+	guesses := map[units.Guess][]string{}
+	var guessOrder []units.Guess
+	guessLine := map[units.Guess]int{}
 	for _, c := range cands {
+		if c.reset {
+			stack = nil
+			continue
+		}
 		for len(stack) > 0 && stack[len(stack)-1].level >= c.m.level {
 			stack = stack[:len(stack)-1]
 		}
@@ -235,7 +266,13 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 			n.warn(c.line, WarnClause, fmt.Sprintf("第%s项任务的责任单位未能读出：%s", t.No, clip(strings.Join(c.clauses, " "), 40)))
 		}
 		for _, gs := range cl.guesses {
-			n.warn(c.line, WarnUnitGuess, fmt.Sprintf("第%s项任务：“%s”按前一单位补全为“%s”，请核对", t.No, gs.Written, gs.Read))
+			if _, ok := guesses[gs]; !ok {
+				guessOrder = append(guessOrder, gs)
+				guessLine[gs] = c.line
+			}
+			if l := guesses[gs]; len(l) == 0 || l[len(l)-1] != t.No {
+				guesses[gs] = append(l, t.No)
+			}
 		}
 		// numbering: each level counts on by one, or starts again at 1
 		if prev, ok := last[c.m.level]; ok && c.m.num != prev+1 && c.m.num != 1 {
@@ -247,6 +284,10 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 		}
 		last[c.m.level] = c.m.num
 		n.Tasks = append(n.Tasks, t)
+	}
+	// one warning for each name completed by judgement, naming its tasks
+	for _, gs := range guessOrder {
+		n.warn(guessLine[gs], WarnUnitGuess, fmt.Sprintf("“%s”按同一句中前面单位的级别补全为“%s”（第%s项），请核对", gs.Written, gs.Read, strings.Join(guesses[gs], "、")))
 	}
 }
 
