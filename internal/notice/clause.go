@@ -53,7 +53,7 @@ func appendNew(list []string, add ...string) []string {
 
 // Role words, matched on folded text.
 var (
-	reLabelAny = regexp.MustCompile(`(责任单位|牵头单位|配合单位|协办单位|协助单位|参与单位|主办单位|主责单位|承办单位|责任部门|牵头部门|配合部门|协办部门|责任领导|分管领导|牵头领导|联系领导|分管[省市县区]?领导|部门分工|责任分工|完成时限|完成时间|时间节点|办结时限)\s*[:]`)
+	reLabelAny = regexp.MustCompile(`(责任单位|牵头单位|配合单位|协办单位|协助单位|参与单位|主办单位|主责单位|承办单位|责任部门|牵头部门|配合部门|协办部门|(?:[省市县区]政府)?(?:责任|分管|牵头|联系|包抓)[省市县区]?(?:级)?领导|部门分工|责任分工|完成时限|完成时间|时间节点|办结时限)\s*[:]`)
 	reRoleWord = regexp.MustCompile(`牵头|负责|配合|协办|协助|参与|分工|单位[:]|领导[:]`)
 	reTimeWord = regexp.MustCompile(`\d{4}年|\d{1,2}月|年内|年底|年末|底前|月底|上半年|下半年|季度|持续推进|长期坚持|持续实施|逐步推进|完成|前$`)
 )
@@ -257,6 +257,10 @@ func parseClause(g *units.Grammar, text string) clause {
 		case strings.Contains(label, "时"), label == "时间节点":
 			c.deadline, c.deadlineText = readDeadline(seg)
 		default:
+			if _, _, ok := leadInList(seg); ok {
+				prefix = parseUnlabelled(g, seg, &c, prefix)
+				continue
+			}
 			names, p, guesses := g.Split(seg, prefix)
 			prefix = p
 			c.guesses = append(c.guesses, guesses...)
@@ -287,6 +291,16 @@ func parseUnlabelled(g *units.Grammar, text string, c *clause, prefix string) st
 			text = strings.Join(parts[:n-1], "，")
 		}
 	}
+	if lead, rest, ok := leadInList(text); ok {
+		// X(牵头)、Y、Z: the marked unit leads, the others support
+		names, p, gs := g.Split(lead, prefix)
+		c.lead = appendNew(c.lead, names...)
+		c.guesses = append(c.guesses, gs...)
+		names, p, gs = g.Split(rest, p)
+		c.support = appendNew(c.support, names...)
+		c.guesses = append(c.guesses, gs...)
+		return p
+	}
 	f := units.FoldString(text)
 	rs := []rune(text)
 	if i := leadMarker(f); i >= 0 {
@@ -312,6 +326,26 @@ func parseUnlabelled(g *units.Grammar, text string, c *clause, prefix string) st
 	c.responsible = appendNew(c.responsible, names...)
 	c.guesses = append(c.guesses, gs...)
 	return p
+}
+
+// leadInList finds units marked "(牵头)" inside a list ("省发展改革委(牵头)、
+// 省财政厅") and returns them and the rest of the list.
+func leadInList(text string) (lead, rest string, ok bool) {
+	f := units.FoldString(text)
+	if !strings.Contains(f, "(牵头)") {
+		return "", "", false
+	}
+	var leads, others []string
+	for _, it := range splitTop(text, "、,;") {
+		fi := units.FoldString(it)
+		if strings.HasSuffix(fi, "(牵头)") {
+			r := []rune(it)
+			leads = append(leads, string(r[:len(r)-4]))
+		} else {
+			others = append(others, it)
+		}
+	}
+	return strings.Join(leads, "、"), strings.Join(others, "、"), len(leads) > 0
 }
 
 // leadMarker returns the byte offset in f of the 牵头 that marks the lead

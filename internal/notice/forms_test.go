@@ -280,3 +280,29 @@ func TestWebPageMetadataTable(t *testing.T) {
 		}
 	}
 }
+
+func TestMoreHands(t *testing.T) {
+	n := mustParse(t, `河南省某市人民政府文件
+某政〔2024〕2号
+各县（区）人民政府，市政府各部门：
+各责任单位于每季度最后一个月25日前报送进展情况，12月25日前报送全年落实情况。
+一、稳增长
+1.扩大有效投资。（责任单位：市发展改革委（牵头）、市财政局、自然资源局）
+2.促进消费。（市政府分管领导：王五；牵头单位：市商务局）
+3.稳定就业。（市人力资源社会保障局牵头，各县、区人民政府，市直有关部门和各乡镇配合）`)
+	eq(t, "issuer", n.Issuer, "河南省某市人民政府")
+	t1 := find(t, n, "1")
+	eq(t, "lead 1", t1.Lead, []string{"市发展改革委"})
+	eq(t, "support 1", t1.Support, []string{"市财政局", "市自然资源局"})
+	t2 := find(t, n, "2")
+	eq(t, "leaders 2", t2.Leaders, []string{"王五"})
+	eq(t, "lead 2", t2.Lead, []string{"市商务局"})
+	eq(t, "support 3", find(t, n, "3").Support, []string{"各县人民政府", "各区人民政府", "市直有关部门", "各乡镇"})
+	eq(t, "cycle", n.Schedule.Cycle, CycleQuarterly)
+	var due []string
+	for _, d := range n.Schedule.ProgressDue {
+		due = append(due, d.String())
+	}
+	eq(t, "due", due, []string{"2024-03-25", "2024-06-25", "2024-09-25"})
+	eq(t, "annual", n.Schedule.AnnualDue.String(), "2024-12-25")
+}

@@ -56,6 +56,11 @@ func readHeader(n *Notice, head, all []para) {
 				n.Issuer = w
 				break
 			}
+			// the red head of a document: 河南省人民政府文件
+			if t := strings.TrimSuffix(f, "文件"); t != f && isIssuerName(t) {
+				n.Issuer = t
+				break
+			}
 			if i := strings.Index(f, "关于"); i > 0 && isIssuerName(f[:i]) {
 				n.Issuer = string([]rune(w)[:utf8.RuneCountInString(f[:i])])
 				break
@@ -184,9 +189,17 @@ func readSchedule(texts []string, year int, issued Date) (Schedule, []string) {
 			if strings.Contains(sent, "每季度") || strings.Contains(sent, "季度进展") {
 				quarterly = true
 			}
-			if m := reQuarterEnd.FindStringSubmatch(sent); m != nil && year != 0 {
-				for _, mo := range []time.Month{3, 6, 9} {
-					progress = append(progress, NewDate(year, mo, DaysIn(year, mo)))
+			if m := reQuarterDay.FindStringSubmatch(sent); m != nil && year != 0 {
+				// 每季度末 / 每季度最后一个月25日 / 每季度结束后5日内
+				months, day := []time.Month{3, 6, 9}, 31
+				if m[2] != "" {
+					day = atoi(m[2])
+				}
+				if m[1] == "结束后" || m[1] == "首月" || m[1] == "第一个月" {
+					months = []time.Month{4, 7, 10}
+				}
+				for _, mo := range months {
+					progress = append(progress, NewDate(year, mo, day))
 				}
 				quarterly = true
 			}
@@ -244,7 +257,7 @@ func readSchedule(texts []string, year int, issued Date) (Schedule, []string) {
 var (
 	reMonthly    = regexp.MustCompile(`每月(?:(\d{1,2})日|月?底|月?末)`)
 	reStart      = regexp.MustCompile(`(?:从|自)(?:(\d{4})年)?(\d{1,2})月(?:份)?(?:起|开始)`)
-	reQuarterEnd = regexp.MustCompile(`每季度(?:末|最后一个月底|结束前)`)
+	reQuarterDay = regexp.MustCompile(`每季度(末|最后一个月|结束前|结束后|首月|第一个月)(?:底|末)?(?:(\d{1,2})(?:日|个工作日|天))?`)
 )
 
 func quarterlySpaced(ds []Date) bool {

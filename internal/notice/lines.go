@@ -28,7 +28,6 @@ var (
 	rePageNo = regexp.MustCompile(`^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$`)
 	reDate   = regexp.MustCompile(`^(\d{4}|[〇零一二三四五六七八九○Ｏ]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
 	reDocNo  = regexp.MustCompile(`\p{Han}{1,8}\s*[(]\s*((?:19|20)\d{2})\s*[)]\s*\d{1,4}\s*号`)
-	reLabel  = regexp.MustCompile(`^(?:责任单位|牵头单位|配合单位|协办单位|主办单位|责任部门|牵头部门|配合部门|责任领导|分管领导|牵头领导|分管[省市县区]?领导|部门分工|责任分工|完成时限|时间节点)[:]`)
 )
 
 // marker is the numbering a paragraph opens with.
@@ -185,7 +184,7 @@ func continues(prev, cur string) bool {
 		return false
 	}
 	fc := units.FoldString(cur)
-	if reLabel.MatchString(fc) || strings.HasPrefix(fc, "由") && strings.Contains(fc, "负责") {
+	if loc := reLabelAny.FindStringIndex(fc); loc != nil && loc[0] == 0 || strings.HasPrefix(fc, "由") && strings.Contains(fc, "负责") {
 		return false
 	}
 	fp := units.FoldString(prev)
