@@ -182,8 +182,20 @@ func labelAfterSentence(f string) int {
 		return -1 // every label ends with a colon
 	}
 	locs := reLabelAny.FindAllStringIndex(f, -1)
+	depth, at, runes := 0, 0, 0
 	for _, loc := range locs {
-		if strings.Count(f[:loc[0]], "(") > strings.Count(f[:loc[0]], ")") {
+		// bracket depth and rune count up to the label, counted as we go
+		for _, r := range f[at:loc[0]] {
+			switch r {
+			case '(':
+				depth++
+			case ')':
+				depth--
+			}
+			runes++
+		}
+		at = loc[0]
+		if depth > 0 {
 			continue // inside a bracketed clause, read as one
 		}
 		before := strings.TrimRight(f[:loc[0]], " ")
@@ -192,7 +204,7 @@ func labelAfterSentence(f string) int {
 		}
 		last, _ := utf8.DecodeLastRuneInString(before)
 		if strings.ContainsRune("。;!?)", last) {
-			return utf8.RuneCountInString(f[:loc[0]])
+			return runes
 		}
 	}
 	return -1
@@ -241,12 +253,26 @@ func parseClause(g *units.Grammar, text string) clause {
 			prefix = parseUnlabelled(g, pre, &c, prefix)
 		}
 	}
+	// rune offsets of every label's start and end, counted in one pass
+	runeAt := func() func(int) int {
+		at, n := 0, 0
+		return func(b int) int {
+			n += utf8.RuneCountInString(f[at:b])
+			at = b
+			return n
+		}
+	}()
+	starts, ends := make([]int, len(locs)), make([]int, len(locs))
+	for i, loc := range locs {
+		starts[i] = runeAt(loc[0])
+		ends[i] = runeAt(loc[1])
+	}
 	for i, loc := range locs {
 		label := f[loc[2]:loc[3]]
-		start := utf8.RuneCountInString(f[:loc[1]])
+		start := ends[i]
 		end := len(rs)
 		if i+1 < len(locs) {
-			end = utf8.RuneCountInString(f[:locs[i+1][0]])
+			end = starts[i+1]
 		}
 		seg := strings.Trim(string(rs[start:end]), ";；,，。 ")
 		switch {

@@ -171,7 +171,8 @@ func splitGlued(m marker) (string, bool) {
 		if prev != ')' && prev != '。' {
 			continue
 		}
-		next, ok := parseMarker(string(rs[i:]))
+		// a marker is short: look at the next few runes only
+		next, ok := parseMarker(string(rs[i:min(i+16, len(rs))]))
 		if ok && next.level == m.level && next.num == m.num+1 && startsWord(next.rest) {
 			if m.level == 3 && units.Fold(rs[i]) == '(' {
 				continue
