@@ -180,28 +180,63 @@ func continues(prev, cur string) bool {
 	if _, ok := parseMarker(cur); ok {
 		return false
 	}
-	if standalone(prev) || standalone(cur) || isTableRow(prev) || isTableRow(cur) {
+	if isTableRow(prev) || isTableRow(cur) {
 		return false
 	}
-	fc := units.FoldString(cur)
+	fp, fc := units.FoldString(prev), units.FoldString(cur)
+	// a line that ends inside brackets goes on: "…。(" / "…各县(市、"
+	if strings.Count(fp, "(") > strings.Count(fp, ")") {
+		return true
+	}
 	if loc := reLabelAny.FindStringIndex(fc); loc != nil && loc[0] == 0 || strings.HasPrefix(fc, "由") && strings.Contains(fc, "负责") {
+		return false // a clause of its own
+	}
+	if standalone(prev) || dateOrAttachment(cur) {
 		return false
 	}
-	fp := units.FoldString(prev)
+	if loc := reLabelAny.FindAllStringIndex(fp, -1); len(loc) > 0 && loc[len(loc)-1][1] == len(fp) {
+		return true // "责任单位:" waiting for its units on the next line
+	}
+	m, numbered := parseMarker(prev)
+	body := numbered || reLabelAny.MatchString(fp)
 	last, _ := utf8.DecodeLastRuneInString(fp)
-	switch last {
-	case '。', '!', '?', ';', ':', '！', '？':
-		return false
-	case ')':
-		if _, _, ok := trailingClause(fp); ok {
+	_, _, closed := trailingClause(fp)
+	ended := strings.ContainsRune("。!?;:", last) || last == ')' && closed
+	if strings.HasPrefix(fc, "(") && (ended || !body) {
+		// a bracketed clause on a line of its own; after an unfinished
+		// line, "(管委会)" is the rest of a name
+		if open, _, ok := trailingClause(fc); ok && open == 0 {
 			return false
 		}
 	}
+	if ended {
+		// a task whose clause is still to come goes on over a line that
+		// happened to end a sentence (text extracted from PDF)
+		return numbered && m.level >= 3 && !hasClause(fp) && !standalone(cur)
+	}
 	// a short heading line with no full stop stands alone
-	if m, ok := parseMarker(prev); ok && m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
+	if numbered && m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
 		return false
 	}
-	return true
+	// inside the body a short line naming a body is a wrapped piece of a
+	// clause, not a signature
+	return body || !standalone(cur)
+}
+
+// hasClause reports whether a paragraph (folded) already carries a
+// responsibility clause.
+func hasClause(f string) bool {
+	if _, _, ok := trailingClause(f); ok {
+		return true
+	}
+	return labelAfterSentence(f) >= 0
+}
+
+// dateOrAttachment reports whether a line is a date standing alone or the
+// 附件 line: both end the body that comes before them.
+func dateOrAttachment(s string) bool {
+	f := strings.Trim(compact(s), "|()")
+	return reDate.MatchString(f) || strings.HasPrefix(f, "附件") && utf8.RuneCountInString(f) <= 60
 }
 
 // standalone reports whether a line is one the header or the signature

@@ -108,7 +108,7 @@ func Parse(text string) (n *Notice, err error) {
 			last.clauses = append(last.clauses, cl)
 			continue
 		}
-		if standalone(p.text) && len(cands) > 0 {
+		if dateOrAttachment(p.text) && len(cands) > 0 {
 			// the signature, the date or 附件: what follows is an attachment
 			// with headings of its own
 			cands = append(cands, &cand{reset: true, line: p.line})
