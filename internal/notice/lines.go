@@ -165,27 +165,65 @@ func startsWord(s string) bool {
 // from PDF breaks lines inside words and names).
 func joinParagraphs(lines []para) []para {
 	var out []para
+	var st joinState
 	for _, l := range lines {
-		if n := len(out); n > 0 && continues(out[n-1].text, l.text) {
+		if n := len(out); n > 0 && st.continues(out[n-1].text, l.text) {
 			out[n-1].text += l.text
+			st.add(l.text)
 			continue
 		}
 		out = append(out, l)
+		st = newJoinState(l.text)
 	}
 	return out
 }
 
+// joinState is what joining needs to know of the paragraph so far, kept
+// as lines are added so that a long paragraph is never read again whole.
+type joinState struct {
+	m        marker
+	numbered bool
+	label    bool // opens with a clause label
+	open     int  // brackets opened and not yet closed
+	table    bool // a table row, which nothing continues
+}
+
+func newJoinState(first string) joinState {
+	var st joinState
+	st.m, st.numbered = parseMarker(first)
+	f := units.FoldString(first)
+	if loc := reLabelAny.FindStringIndex(f); loc != nil {
+		st.label = true
+	}
+	st.open = strings.Count(f, "(") - strings.Count(f, ")")
+	st.table = isTableRow(first)
+	return st
+}
+
+func (st *joinState) add(line string) {
+	f := units.FoldString(line)
+	st.open += strings.Count(f, "(") - strings.Count(f, ")")
+}
+
+// tailRunes is how much of a paragraph's end the joining rules look at:
+// enough for a clause, bounded so that joining stays linear.
+const tailRunes = 600
+
 // continues reports whether cur carries on the paragraph prev.
-func continues(prev, cur string) bool {
+func (st *joinState) continues(prev, cur string) bool {
 	if _, ok := parseMarker(cur); ok {
 		return false
 	}
-	if isTableRow(prev) || isTableRow(cur) {
+	if isTableRow(cur) || st.table {
 		return false
 	}
-	fp, fc := units.FoldString(prev), units.FoldString(cur)
+	tail := prev
+	if i := len(prev) - 4*tailRunes; i > 0 {
+		tail = strings.ToValidUTF8(prev[i:], "")
+	}
+	fp, fc := units.FoldString(tail), units.FoldString(cur)
 	// a line that ends inside brackets goes on: "…。(" / "…各县(市、"
-	if strings.Count(fp, "(") > strings.Count(fp, ")") {
+	if st.open > 0 {
 		return true
 	}
 	if loc := reLabelAny.FindStringIndex(fc); loc != nil && loc[0] == 0 || strings.HasPrefix(fc, "由") && strings.Contains(fc, "负责") {
@@ -197,8 +235,7 @@ func continues(prev, cur string) bool {
 	if loc := reLabelAny.FindAllStringIndex(fp, -1); len(loc) > 0 && loc[len(loc)-1][1] == len(fp) {
 		return true // "责任单位:" waiting for its units on the next line
 	}
-	m, numbered := parseMarker(prev)
-	body := numbered || reLabelAny.MatchString(fp)
+	body := st.numbered || st.label
 	last, _ := utf8.DecodeLastRuneInString(fp)
 	_, _, closed := trailingClause(fp)
 	ended := strings.ContainsRune("。!?;:", last) || last == ')' && closed
@@ -212,10 +249,10 @@ func continues(prev, cur string) bool {
 	if ended {
 		// a task whose clause is still to come goes on over a line that
 		// happened to end a sentence (text extracted from PDF)
-		return numbered && m.level >= 3 && !hasClause(fp) && !standalone(cur)
+		return st.numbered && st.m.level >= 3 && !hasClause(fp) && !standalone(cur)
 	}
 	// a short heading line with no full stop stands alone
-	if numbered && m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
+	if st.numbered && st.m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
 		return false
 	}
 	// inside the body a short line naming a body is a wrapped piece of a
@@ -242,6 +279,9 @@ func dateOrAttachment(s string) bool {
 // standalone reports whether a line is one the header or the signature
 // block is made of, which never continues another.
 func standalone(s string) bool {
+	if len(s) > 400 {
+		return false // every standalone line is short
+	}
 	f := strings.ReplaceAll(units.FoldString(s), " ", "")
 	n := utf8.RuneCountInString(f)
 	switch {
