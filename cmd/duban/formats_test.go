@@ -144,11 +144,25 @@ func fxReport(t *testing.T, name string, diffs []fxDiff) {
 
 type fxDiff struct{ key, msg string }
 
+// fxField is one field of a task or annex row, as got and as wanted.
+type fxField struct {
+	name   string
+	gv, wv any
+}
+
 // fxCompare compares the ledgers, ignoring white space inside strings.
 func fxCompare(got, want *notice.Notice) []fxDiff {
 	var ds []fxDiff
 	add := func(key, format string, args ...any) {
 		ds = append(ds, fxDiff{key, key + ": " + fmt.Sprintf(format, args...)})
+	}
+	// fields compares the fields of one task or annex row (row: "task 3").
+	fields := func(row string, fs []fxField) {
+		for _, f := range fs {
+			if !fxSame(f.gv, f.wv) {
+				add(row+" "+f.name, "got %s, want %s", fxShow(f.gv), fxShow(f.wv))
+			}
+		}
 	}
 	if fxSquash(got.Issuer) != fxSquash(want.Issuer) {
 		add("issuer", "got %q, want %q", got.Issuer, want.Issuer)
@@ -170,31 +184,21 @@ func fxCompare(got, want *notice.Notice) []fxDiff {
 	}
 	for i := range min(len(got.Tasks), len(want.Tasks)) {
 		g, w := got.Tasks[i], want.Tasks[i]
-		for _, f := range []struct {
-			name   string
-			gv, wv any
-		}{
+		fields("task "+w.No, []fxField{
 			{"no", g.No, w.No},
 			{"path", g.Path, w.Path},
 			{"text", g.Text, w.Text},
 			{"lead", g.Lead, w.Lead},
 			{"support", g.Support, w.Support},
 			{"responsible", g.Responsible, w.Responsible},
-		} {
-			if !fxSame(f.gv, f.wv) {
-				add(fmt.Sprintf("task %s %s", w.No, f.name), "got %s, want %s", fxShow(f.gv), fxShow(f.wv))
-			}
-		}
+		})
 	}
 	if len(got.Annex) != len(want.Annex) {
 		add("annex", "got %d annex rows, want %d", len(got.Annex), len(want.Annex))
 	}
 	for i := range min(len(got.Annex), len(want.Annex)) {
 		g, w := got.Annex[i], want.Annex[i]
-		for _, f := range []struct {
-			name   string
-			gv, wv any
-		}{
+		fields("annex row "+w.No, []fxField{
 			{"no", g.No, w.No},
 			{"text", g.Text, w.Text},
 			{"leaders", g.Leaders, w.Leaders},
@@ -202,11 +206,7 @@ func fxCompare(got, want *notice.Notice) []fxDiff {
 			{"support", g.Support, w.Support},
 			{"deadline", g.Deadline.String(), w.Deadline.String()},
 			{"deadline_text", g.DeadlineText, w.DeadlineText},
-		} {
-			if !fxSame(f.gv, f.wv) {
-				add(fmt.Sprintf("annex row %s %s", w.No, f.name), "got %s, want %s", fxShow(f.gv), fxShow(f.wv))
-			}
-		}
+		})
 	}
 	return ds
 }

@@ -148,32 +148,29 @@ type docx struct {
 
 // document reads to the end of the stream.
 func (x *docx) document(out *[]string) error {
-	for {
-		tok, err := x.d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if t, ok := tok.(xml.StartElement); ok {
-			if err := x.block(t, out); err != nil {
-				return err
-			}
-		}
+	err := x.content(func(t xml.StartElement) error { return x.block(t, out) }, nil)
+	if err == io.EOF {
+		return nil
 	}
+	return err
 }
 
-// blocks reads block-level content up to the end of the current element.
-func (x *docx) blocks(out *[]string) error {
+// content reads the current element up to its end tag. visit gets the
+// start tag of each child element and must consume the element; text, if
+// not nil, gets the character data between them.
+func (x *docx) content(visit func(xml.StartElement) error, text func(xml.CharData)) error {
 	for {
 		tok, err := x.d.Token()
 		if err != nil {
 			return err
 		}
 		switch t := tok.(type) {
+		case xml.CharData:
+			if text != nil {
+				text(t)
+			}
 		case xml.StartElement:
-			if err := x.block(t, out); err != nil {
+			if err := visit(t); err != nil {
 				return err
 			}
 		case xml.EndElement:
@@ -182,48 +179,61 @@ func (x *docx) blocks(out *[]string) error {
 	}
 }
 
-func (x *docx) enter() error {
+// children is content for the document walk: each child element goes
+// through nested.
+func (x *docx) children(visit func(xml.StartElement) error) error {
+	return x.content(func(t xml.StartElement) error { return x.nested(t, visit) }, nil)
+}
+
+// nested reads one element of the document walk, whose start tag was just
+// read: it counts toward maxDepth while visit reads it, and an mc:Fallback
+// is skipped (the Choice before it holds the same content).
+func (x *docx) nested(t xml.StartElement, visit func(xml.StartElement) error) error {
 	x.depth++
 	if x.depth > maxDepth {
 		return errTooDeep
 	}
-	return nil
+	defer func() { x.depth-- }()
+	if isMCFallback(t.Name) {
+		return x.d.Skip()
+	}
+	return visit(t)
+}
+
+// blocks reads block-level content up to the end of the current element.
+func (x *docx) blocks(out *[]string) error {
+	return x.content(func(t xml.StartElement) error { return x.block(t, out) }, nil)
 }
 
 // block handles one block-level element whose start tag was just read.
 func (x *docx) block(t xml.StartElement, out *[]string) error {
-	if err := x.enter(); err != nil {
-		return err
-	}
-	defer func() { x.depth-- }()
-	if isMCFallback(t.Name) {
-		return x.d.Skip() // the Choice before it holds the same content
-	}
-	if isW(t.Name) {
-		switch t.Name.Local {
-		case "p":
-			line, boxes, err := x.paragraph()
-			if err != nil {
-				return err
+	return x.nested(t, func(t xml.StartElement) error {
+		if isW(t.Name) {
+			switch t.Name.Local {
+			case "p":
+				line, boxes, err := x.paragraph()
+				if err != nil {
+					return err
+				}
+				*out = append(*out, boxes...)
+				if line != "" || len(boxes) == 0 { // an anchor-only paragraph adds no blank line
+					*out = append(*out, line)
+				}
+				return nil
+			case "tbl":
+				rows, err := x.table()
+				if err != nil {
+					return err
+				}
+				*out = append(*out, rows...)
+				return nil
+			case "del", "moveFrom", "sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "pPr", "rPr":
+				return x.d.Skip()
 			}
-			*out = append(*out, boxes...)
-			if line != "" || len(boxes) == 0 { // an anchor-only paragraph adds no blank line
-				*out = append(*out, line)
-			}
-			return nil
-		case "tbl":
-			rows, err := x.table()
-			if err != nil {
-				return err
-			}
-			*out = append(*out, rows...)
-			return nil
-		case "del", "moveFrom", "sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "pPr", "rPr":
-			return x.d.Skip()
 		}
-	}
-	// Containers (body, sdt, sdtContent, customXml, ins, ...): look inside.
-	return x.blocks(out)
+		// Containers (body, sdt, sdtContent, customXml, ins, ...): look inside.
+		return x.blocks(out)
+	})
 }
 
 // para collects one paragraph.
@@ -255,38 +265,15 @@ var errHiddenRun = errors.New("hidden run")
 
 // inline reads inline content up to the end of the current element.
 func (x *docx) inline(p *para) error {
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			err := x.inlineElem(p, t)
-			if err == errHiddenRun {
-				// rPr said the run is hidden: drop the rest of it.
-				if err := x.d.Skip(); err != nil {
-					return err
-				}
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-		case xml.EndElement:
-			return nil
-		}
+	err := x.children(func(t xml.StartElement) error { return x.inlineElem(p, t) })
+	if err == errHiddenRun {
+		// rPr said the run is hidden: drop the rest of it.
+		return x.d.Skip()
 	}
+	return err
 }
 
 func (x *docx) inlineElem(p *para, t xml.StartElement) error {
-	if err := x.enter(); err != nil {
-		return err
-	}
-	defer func() { x.depth-- }()
-	if isMCFallback(t.Name) {
-		return x.d.Skip()
-	}
 	if !isW(t.Name) {
 		// Drawings and VML shapes may hold text boxes (w:txbxContent).
 		return x.inline(p)
@@ -333,106 +320,61 @@ func (x *docx) inlineElem(p *para, t xml.StartElement) error {
 // charData reads the text of a w:t.
 func (x *docx) charData() (string, error) {
 	var b strings.Builder
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return b.String(), err
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			b.Write(t)
-		case xml.StartElement:
-			if err := x.d.Skip(); err != nil {
-				return b.String(), err
-			}
-		case xml.EndElement:
-			return b.String(), nil
-		}
-	}
+	err := x.content(func(xml.StartElement) error { return x.d.Skip() }, func(t xml.CharData) { b.Write(t) })
+	return b.String(), err
 }
 
 // pPr reads paragraph properties: style and list numbering.
 func (x *docx) pPr(p *para) error {
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return err
+	return x.content(func(t xml.StartElement) error {
+		if isW(t.Name) && t.Name.Local == "pStyle" {
+			p.style, _ = wVal(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) && t.Name.Local == "pStyle" {
-				p.style, _ = wVal(t)
-			}
-			if isW(t.Name) && t.Name.Local == "numPr" {
-				id, lvl, hasID, hasLvl, err := x.numPr()
-				if err != nil {
-					return err
-				}
-				if hasID {
-					p.numID, p.hasNum = id, true
-				}
-				if hasLvl {
-					p.ilvl, p.hasLvl = lvl, true
-				}
-				continue
-			}
-			if err := x.d.Skip(); err != nil {
+		if isW(t.Name) && t.Name.Local == "numPr" {
+			id, lvl, hasID, hasLvl, err := x.numPr()
+			if err != nil {
 				return err
 			}
-		case xml.EndElement:
+			if hasID {
+				p.numID, p.hasNum = id, true
+			}
+			if hasLvl {
+				p.ilvl, p.hasLvl = lvl, true
+			}
 			return nil
 		}
-	}
+		return x.d.Skip()
+	}, nil)
 }
 
 func (x *docx) numPr() (id string, lvl int, hasID, hasLvl bool, err error) {
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return id, lvl, hasID, hasLvl, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) {
-				switch t.Name.Local {
-				case "numId":
-					id, hasID = wVal(t)
-				case "ilvl":
-					v, _ := wVal(t)
-					if n, err := strconv.Atoi(v); err == nil && n >= 0 && n < 9 {
-						lvl, hasLvl = n, true
-					}
+	err = x.content(func(t xml.StartElement) error {
+		if isW(t.Name) {
+			switch t.Name.Local {
+			case "numId":
+				id, hasID = wVal(t)
+			case "ilvl":
+				v, _ := wVal(t)
+				if n, err := strconv.Atoi(v); err == nil && n >= 0 && n < 9 {
+					lvl, hasLvl = n, true
 				}
 			}
-			if err := x.d.Skip(); err != nil {
-				return id, lvl, hasID, hasLvl, err
-			}
-		case xml.EndElement:
-			return id, lvl, hasID, hasLvl, nil
 		}
-	}
+		return x.d.Skip()
+	}, nil)
+	return id, lvl, hasID, hasLvl, err
 }
 
 // rPr reports whether run properties hide the run (w:vanish).
 func (x *docx) rPr() (bool, error) {
 	hidden := false
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return false, err
+	err := x.content(func(t xml.StartElement) error {
+		if isW(t.Name) && t.Name.Local == "vanish" && isOn(t) {
+			hidden = true
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) && t.Name.Local == "vanish" && isOn(t) {
-				hidden = true
-			}
-			if err := x.d.Skip(); err != nil {
-				return false, err
-			}
-		case xml.EndElement:
-			return hidden, nil
-		}
-	}
+		return x.d.Skip()
+	}, nil)
+	return hidden && err == nil, err
 }
 
 // label returns the rendered list number of p ("1." "（一）" "一、"), or "".
@@ -547,105 +489,57 @@ func (x *docx) table() ([]string, error) {
 // tableRows collects the rows of a table, looking through sdt/customXml
 // wrappers; before holds each row's w:gridBefore.
 func (x *docx) tableRows(rows *[][]cell, before *[]int) error {
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
+	return x.children(func(t xml.StartElement) error {
+		switch {
+		case isW(t.Name) && t.Name.Local == "tr":
+			r, gb, err := x.row()
+			*rows = append(*rows, r)
+			*before = append(*before, gb)
 			return err
+		case isW(t.Name) && (t.Name.Local == "tblPr" || t.Name.Local == "tblGrid" || t.Name.Local == "del" || t.Name.Local == "moveFrom"):
+			return x.d.Skip()
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if err := x.enter(); err != nil {
-				return err
-			}
-			switch {
-			case isMCFallback(t.Name):
-				err = x.d.Skip()
-			case isW(t.Name) && t.Name.Local == "tr":
-				var r []cell
-				var gb int
-				r, gb, err = x.row()
-				*rows = append(*rows, r)
-				*before = append(*before, gb)
-			case isW(t.Name) && (t.Name.Local == "tblPr" || t.Name.Local == "tblGrid" || t.Name.Local == "del" || t.Name.Local == "moveFrom"):
-				err = x.d.Skip()
-			default:
-				err = x.tableRows(rows, before)
-			}
-			x.depth--
-			if err != nil {
-				return err
-			}
-		case xml.EndElement:
-			return nil
-		}
-	}
+		return x.tableRows(rows, before)
+	})
 }
 
 // row reads a w:tr.
 func (x *docx) row() ([]cell, int, error) {
 	var cells []cell
 	gridBefore := 0
-	var walk func() error
-	walk = func() error {
-		for {
-			tok, err := x.d.Token()
-			if err != nil {
-				return err
-			}
-			switch t := tok.(type) {
-			case xml.StartElement:
-				if err := x.enter(); err != nil {
-					return err
-				}
-				switch {
-				case isMCFallback(t.Name):
-					err = x.d.Skip()
-				case isW(t.Name) && t.Name.Local == "trPr":
-					gridBefore, err = x.trPr()
-				case isW(t.Name) && t.Name.Local == "tc":
-					var c cell
-					c, err = x.cell()
-					cells = append(cells, c)
-				case isW(t.Name) && (t.Name.Local == "tblPrEx" || t.Name.Local == "del" || t.Name.Local == "moveFrom"):
-					err = x.d.Skip()
-				default:
-					err = walk() // sdt, customXml around cells
-				}
-				x.depth--
-				if err != nil {
-					return err
-				}
-			case xml.EndElement:
-				return nil
-			}
+	var visit func(xml.StartElement) error
+	visit = func(t xml.StartElement) error {
+		var err error
+		switch {
+		case isW(t.Name) && t.Name.Local == "trPr":
+			gridBefore, err = x.trPr()
+		case isW(t.Name) && t.Name.Local == "tc":
+			var c cell
+			c, err = x.cell()
+			cells = append(cells, c)
+		case isW(t.Name) && (t.Name.Local == "tblPrEx" || t.Name.Local == "del" || t.Name.Local == "moveFrom"):
+			err = x.d.Skip()
+		default:
+			err = x.children(visit) // sdt, customXml around cells
 		}
+		return err
 	}
-	err := walk()
+	err := x.children(visit)
 	return cells, gridBefore, err
 }
 
 func (x *docx) trPr() (int, error) {
 	n := 0
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return n, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) && t.Name.Local == "gridBefore" {
-				v, _ := wVal(t)
-				if k, err := strconv.Atoi(v); err == nil && k > 0 && k < 1000 {
-					n = k
-				}
+	err := x.content(func(t xml.StartElement) error {
+		if isW(t.Name) && t.Name.Local == "gridBefore" {
+			v, _ := wVal(t)
+			if k, err := strconv.Atoi(v); err == nil && k > 0 && k < 1000 {
+				n = k
 			}
-			if err := x.d.Skip(); err != nil {
-				return n, err
-			}
-		case xml.EndElement:
-			return n, nil
 		}
-	}
+		return x.d.Skip()
+	}, nil)
+	return n, err
 }
 
 // cell reads a w:tc: its properties and its paragraphs (nested tables are
@@ -654,59 +548,35 @@ func (x *docx) cell() (cell, error) {
 	c := cell{span: 1}
 	x.inCell++
 	defer func() { x.inCell-- }()
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return c, err
+	err := x.content(func(t xml.StartElement) error {
+		if isW(t.Name) && t.Name.Local == "tcPr" {
+			return x.tcPr(&c)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) && t.Name.Local == "tcPr" {
-				if err := x.tcPr(&c); err != nil {
-					return c, err
-				}
-				continue
-			}
-			if err := x.block(t, &c.lines); err != nil {
-				return c, err
-			}
-		case xml.EndElement:
-			return c, nil
-		}
-	}
+		return x.block(t, &c.lines)
+	}, nil)
+	return c, err
 }
 
 func (x *docx) tcPr(c *cell) error {
-	for {
-		tok, err := x.d.Token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if isW(t.Name) {
-				v, ok := wVal(t)
-				switch t.Name.Local {
-				case "gridSpan":
-					if k, err := strconv.Atoi(v); err == nil && k > 1 && k < 1000 {
-						c.span = k
-					}
-				case "vMerge":
-					c.vMerge = vMergeContinue
-					if ok && v == "restart" {
-						c.vMerge = vMergeRestart
-					}
-				case "hMerge":
-					c.hMerge = ok && v == "continue" || !ok
+	return x.content(func(t xml.StartElement) error {
+		if isW(t.Name) {
+			v, ok := wVal(t)
+			switch t.Name.Local {
+			case "gridSpan":
+				if k, err := strconv.Atoi(v); err == nil && k > 1 && k < 1000 {
+					c.span = k
 				}
+			case "vMerge":
+				c.vMerge = vMergeContinue
+				if ok && v == "restart" {
+					c.vMerge = vMergeRestart
+				}
+			case "hMerge":
+				c.hMerge = ok && v == "continue" || !ok
 			}
-			if err := x.d.Skip(); err != nil {
-				return err
-			}
-		case xml.EndElement:
-			return nil
 		}
-	}
+		return x.d.Skip()
+	}, nil)
 }
 
 // cellText joins a cell's lines with single spaces; "|" would break the
