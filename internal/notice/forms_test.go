@@ -306,3 +306,16 @@ func TestMoreHands(t *testing.T) {
 	eq(t, "due", due, []string{"2024-03-25", "2024-06-25", "2024-09-25"})
 	eq(t, "annual", n.Schedule.AnnualDue.String(), "2024-12-25")
 }
+
+func TestQuarterEndMonthDay(t *testing.T) {
+	n := mustParse(t, `某县人民政府办公室关于2024年重点工作任务分工的通知
+请各责任单位于每季度末月20日前报送工作进展情况。
+一、发展
+1.发展物流。(县商务局负责)`)
+	var due []string
+	for _, d := range n.Schedule.ProgressDue {
+		due = append(due, d.String())
+	}
+	eq(t, "due", due, []string{"2024-03-20", "2024-06-20", "2024-09-20"})
+	eq(t, "cycle", n.Schedule.Cycle, CycleQuarterly)
+}

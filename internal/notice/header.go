@@ -257,7 +257,7 @@ func readSchedule(texts []string, year int, issued Date) (Schedule, []string) {
 var (
 	reMonthly    = regexp.MustCompile(`每月(?:(\d{1,2})日|月?底|月?末)`)
 	reStart      = regexp.MustCompile(`(?:从|自)(?:(\d{4})年)?(\d{1,2})月(?:份)?(?:起|开始)`)
-	reQuarterDay = regexp.MustCompile(`每季度(末|最后一个月|结束前|结束后|首月|第一个月)(?:底|末)?(?:(\d{1,2})(?:日|个工作日|天))?`)
+	reQuarterDay = regexp.MustCompile(`每季度(末月|最后一个月|末|结束前|结束后|首月|第一个月)(?:底|末)?(?:(\d{1,2})(?:日|个工作日|天))?`)
 )
 
 func quarterlySpaced(ds []Date) bool {
