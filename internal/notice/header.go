@@ -137,15 +137,20 @@ func learnPlaces(g *units.Grammar, n *Notice, text string) {
 			g.AddAbbrev(string(r[0]))
 		}
 	}
-	f := units.FoldString(text)
-	for _, m := range rePlaceGov.FindAllStringSubmatch(f, -1) {
-		g.AddPlace(m[1])
-	}
-	// bare place names sharing a suffix: 郑州、洛阳、安阳市政府
-	for _, m := range rePlaceRun.FindAllStringSubmatch(f, -1) {
-		for _, p := range strings.Split(m[1], "、") {
-			if utf8.RuneCountInString(p) >= 2 && utf8.RuneCountInString(p) <= 4 {
-				g.AddPlace(p)
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.Contains(line, "政府") {
+			continue // every pattern below names a government
+		}
+		f := units.FoldString(line)
+		for _, m := range rePlaceGov.FindAllStringSubmatch(f, -1) {
+			g.AddPlace(m[1])
+		}
+		// bare place names sharing a suffix: 郑州、洛阳、安阳市政府
+		for _, m := range rePlaceRun.FindAllStringSubmatch(f, -1) {
+			for _, p := range strings.Split(m[1], "、") {
+				if utf8.RuneCountInString(p) >= 2 && utf8.RuneCountInString(p) <= 4 {
+					g.AddPlace(p)
+				}
 			}
 		}
 	}

@@ -192,9 +192,8 @@ func newJoinState(first string) joinState {
 	var st joinState
 	st.m, st.numbered = parseMarker(first)
 	f := units.FoldString(first)
-	if loc := reLabelAny.FindStringIndex(f); loc != nil {
-		st.label = true
-	}
+	// every label ends with a colon
+	st.label = strings.Contains(f, ":") && reLabelAny.MatchString(f)
 	st.open = strings.Count(f, "(") - strings.Count(f, ")")
 	st.table = isTableRow(first)
 	return st
