@@ -167,7 +167,8 @@ func tokenize(s string) []item {
 			flush(i)
 			start = i + 1
 		case '和', '及':
-			if joinsUnits(string(rs[start:i]), string(rs[i+1:])) {
+			// the right side matters only up to the next unit
+			if joinsUnits(string(rs[start:i]), string(rs[i+1:min(i+1+32, len(rs))])) {
 				flush(i)
 				start = i + 1
 			}

@@ -2,6 +2,7 @@ package units
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -117,4 +118,19 @@ func FuzzSplit(f *testing.F) {
 		g.SplitCell(s)
 		LooksLikeUnit(s)
 	})
+}
+
+// TestSplitHostile feeds lists that once made the grammar quadratic; a
+// return to that shows as this test running into the test timeout.
+func TestSplitHostile(t *testing.T) {
+	g := NewGrammar()
+	for _, s := range []string{
+		strings.Repeat("等", 50000),
+		"省财政厅" + strings.Repeat("等负责", 20000),
+		strings.Repeat("省财政厅和", 20000),
+		strings.Repeat("郑州、", 20000) + "洛阳市政府",
+		strings.Repeat("(", 30000),
+	} {
+		g.Split(s, "省")
+	}
 }
