@@ -168,7 +168,7 @@ func tokenize(s string) []item {
 			start = i + 1
 		case '和', '及':
 			// the right side matters only up to the next unit
-			if joinsUnits(string(rs[start:i]), string(rs[i+1:min(i+1+32, len(rs))])) {
+			if joinsUnits(string(rs[max(start, i-32):i]), string(rs[i+1:min(i+1+32, len(rs))])) {
 				flush(i)
 				start = i + 1
 			}
@@ -436,10 +436,11 @@ func isEnterprise(s string) bool {
 // stripParens removes the parentheses that close a name: 各县(市、区)政府(管委会)
 // → 各县(市、区)政府. The input must be folded.
 func stripParens(f string) string {
-	for strings.HasSuffix(f, ")") {
+	rs := []rune(f)
+	end := len(rs)
+	for end > 0 && Fold(rs[end-1]) == ')' {
 		depth, cut := 0, -1
-		rs := []rune(f)
-		for i := len(rs) - 1; i >= 0; i-- {
+		for i := end - 1; i >= 0; i-- {
 			switch Fold(rs[i]) {
 			case ')':
 				depth++
@@ -452,11 +453,11 @@ func stripParens(f string) string {
 			}
 		}
 		if cut <= 0 {
-			return f
+			break
 		}
-		f = string(rs[:cut])
+		end = cut
 	}
-	return f
+	return string(rs[:end])
 }
 
 func hasAnyPrefix(s string, ps []string) bool {
