@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"duban/internal/units"
@@ -57,7 +58,7 @@ func readHeader(n *Notice, head, all []para) {
 				break
 			}
 			// the red head of a document: 河南省人民政府文件
-			if t := strings.TrimSuffix(f, "文件"); t != f && isIssuerName(t) {
+			if t := strings.TrimSuffix(f, "文件"); t != f && isIssuerName(t) && utf8.RuneCountInString(t) >= 5 && allHan(t) {
 				n.Issuer = t
 				break
 			}
@@ -101,6 +102,15 @@ func readHeader(n *Notice, head, all []para) {
 	case !n.IssuedOn.IsZero():
 		n.Year = n.IssuedOn.Y
 	}
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // docNumber writes a doc number as the format wants it: 〔〕 brackets, no spaces.

@@ -379,3 +379,36 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestSeedHeaders checks the header of every seed exactly: a wrong issuer
+// or date is what a clerk sees first, and the fields floor alone would let
+// one slip.
+func TestSeedHeaders(t *testing.T) {
+	for _, f := range seedFiles(t) {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		t.Run(name, func(t *testing.T) {
+			src, _ := os.ReadFile(f)
+			n, err := Parse(string(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gb, _ := os.ReadFile(filepath.Join("../../testdata/gold", name+".json"))
+			var gold goldDoc
+			if err := json.Unmarshal(gb, &gold); err != nil {
+				t.Fatal(err)
+			}
+			deref := func(p *string) string {
+				if p == nil {
+					return ""
+				}
+				return *p
+			}
+			eq(t, "issuer", n.Issuer, deref(gold.Issuer))
+			eq(t, "doc number", n.DocNumber, deref(gold.DocNumber))
+			eq(t, "year", n.Year, *gold.Year)
+			eq(t, "issued on", n.IssuedOn.String(), deref(gold.IssuedOn))
+			eq(t, "plan due", n.Schedule.PlanDue.String(), deref(gold.Schedule.PlanDue))
+			eq(t, "annual due", n.Schedule.AnnualDue.String(), deref(gold.Schedule.AnnualDue))
+		})
+	}
+}
