@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -216,7 +217,7 @@ func scoreDoc(t *testing.T, s *scores, name string, pred, gold goldDoc) {
 		if p == nil {
 			return "<nil>"
 		}
-		return string(rune('0' + *p%10))
+		return strconv.Itoa(*p)
 	}
 	fields := [][3]string{
 		{"issuer", str(pred.Issuer), str(gold.Issuer)},
@@ -227,9 +228,6 @@ func scoreDoc(t *testing.T, s *scores, name string, pred, gold goldDoc) {
 		{"cycle", str(pred.Schedule.Cycle), str(gold.Schedule.Cycle)},
 		{"annual_due", str(pred.Schedule.AnnualDue), str(gold.Schedule.AnnualDue)},
 		{"progress_due", strings.Join(pred.Schedule.ProgressDue, ","), strings.Join(gold.Schedule.ProgressDue, ",")},
-	}
-	if pred.Year != nil && gold.Year != nil && *pred.Year != *gold.Year {
-		fields[2][1] = "wrong year"
 	}
 	for _, f := range fields {
 		s.fieldsN++
