@@ -1,7 +1,6 @@
 package notice
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -29,14 +28,12 @@ func errInternal(r any) *Error {
 // cand is a numbered paragraph: a task or a heading, decided once the
 // whole notice has been read.
 type cand struct {
-	m        marker
-	body     string
-	clauses  []string
-	line     int
-	isTask   bool
-	reset    bool // not a paragraph: headings above end here
-	glued    bool
-	numbered bool
+	m       marker
+	body    string
+	clauses []string
+	line    int
+	isTask  bool
+	reset   bool // not a paragraph: headings above end here
 }
 
 // Parse reads the plain text of a notice.
@@ -88,7 +85,7 @@ func Parse(text string) (n *Notice, err error) {
 				p.text = string([]rune(p.text)[:cut])
 				m, _ = parseMarker(p.text)
 			}
-			c := &cand{m: m, line: p.line, numbered: true}
+			c := &cand{m: m, line: p.line}
 			b, cl, found := splitTask(m.rest)
 			c.body = b
 			if found {
@@ -356,5 +353,3 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
-
-var _ = errors.New
