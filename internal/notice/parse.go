@@ -78,11 +78,10 @@ func Parse(text string) (n *Notice, err error) {
 		}
 		inTable = false
 		if m, ok := parseMarker(p.text); ok {
-			if rest, ok := splitGlued(m); ok {
-				// …(管委会)25.发展壮大…: the next task glued onto a clause
-				cut := utf8.RuneCountInString(p.text) - utf8.RuneCountInString(rest)
-				body = append(body[:i+1], append([]para{{text: rest, line: p.line}}, body[i+1:]...)...)
-				p.text = string([]rune(p.text)[:cut])
+			// …(管委会)25.发展壮大…: the next task glued onto a clause
+			if text, rest := cutGlued(p.text, m.rest, m); rest != nil {
+				body = insertAfter(body, i, *rest)
+				p.text = text
 				m, _ = parseMarker(p.text)
 			}
 			c := &cand{m: m, line: p.line}
@@ -96,11 +95,10 @@ func Parse(text string) (n *Notice, err error) {
 		}
 		if cl, ok := clauseParagraph(p.text); ok && len(cands) > 0 {
 			last := cands[len(cands)-1]
-			if rest, ok := splitGlued(marker{level: last.m.level, num: last.m.num, rest: p.text}); ok {
-				// 责任单位:…(管委会)25.发展壮大…
-				cut := utf8.RuneCountInString(p.text) - utf8.RuneCountInString(rest)
-				body = append(body[:i+1], append([]para{{text: rest, line: p.line}}, body[i+1:]...)...)
-				cl = string([]rune(p.text)[:cut])
+			// 责任单位:…(管委会)25.发展壮大…
+			if text, rest := cutGlued(p.text, p.text, last.m); rest != nil {
+				body = insertAfter(body, i, *rest)
+				cl = text
 			}
 			last.clauses = append(last.clauses, cl)
 			continue
@@ -153,6 +151,24 @@ func Parse(text string) (n *Notice, err error) {
 		return n, ErrNoTasks
 	}
 	return n, nil
+}
+
+// cutGlued looks in tail, the end of the paragraph text, for the task
+// numbered after prev glued onto it. It returns the paragraph without that
+// task and the task as a paragraph of its own, or nil when there is none.
+func cutGlued(text, tail string, prev marker) (string, *para) {
+	rest, ok := splitGlued(marker{level: prev.level, num: prev.num, rest: tail})
+	if !ok {
+		return text, nil
+	}
+	cut := utf8.RuneCountInString(text) - utf8.RuneCountInString(rest)
+	return string([]rune(text)[:cut]), &para{text: rest}
+}
+
+// insertAfter inserts q into ps after index i, on the same line as ps[i].
+func insertAfter(ps []para, i int, q para) []para {
+	q.line = ps[i].line
+	return append(ps[:i+1], append([]para{q}, ps[i+1:]...)...)
 }
 
 // splitGlued finds, in a task paragraph, the next task glued on after a
