@@ -134,3 +134,23 @@ func TestSplitHostile(t *testing.T) {
 		g.Split(s, "省")
 	}
 }
+
+func TestDirectoryKey(t *testing.T) {
+	for _, c := range [][2]string{
+		{"各县（市、区）政府", "各县(市、区)政府"},
+		{"市發展改革委", "市发展改革委"},
+		{" 省教育厅 ", "省教育厅"},
+	} {
+		if Key(c[0]) != Key(c[1]) {
+			t.Errorf("Key(%q)=%q, Key(%q)=%q; want equal", c[0], Key(c[0]), c[1], Key(c[1]))
+		}
+	}
+	if Key("市发展改革委") == Key("市发展和改革委员会") {
+		t.Error("different spellings must stay apart until the office merges them")
+	}
+	for name, want := range map[string]bool{"各省辖市政府": true, "有关部门": true, "省教育厅": false, "各地": true} {
+		if IsGroup(name) != want {
+			t.Errorf("IsGroup(%q) = %v", name, !want)
+		}
+	}
+}

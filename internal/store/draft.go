@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"duban/internal/notice"
+)
+
+// Draft is a parsed notice awaiting the office's check before import; it
+// lives in the database so that any duban process can show it.
+type Draft struct {
+	ID         int64
+	UserID     int64
+	SourceName string
+	Notice     *notice.Notice
+	CreatedAt  time.Time
+}
+
+// SaveDraft stores a new draft for userID.
+func (s *Store) SaveDraft(ctx context.Context, userID int64, source string, n *notice.Notice) (int64, error) {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.tx(ctx, func(x q) error {
+		// Drafts older than a week were abandoned.
+		if _, err := x.exec(ctx, "DELETE FROM drafts WHERE created_at < ?", unix(s.now().Add(-7*24*time.Hour))); err != nil {
+			return err
+		}
+		id, err = x.insert(ctx, "INSERT INTO drafts (user_id, source_name, notice, created_at) VALUES (?, ?, ?, ?)",
+			userID, source, string(b), unix(s.now()))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save draft: %w", err)
+	}
+	return id, nil
+}
+
+// Draft returns userID's draft id.
+func (s *Store) Draft(ctx context.Context, id, userID int64) (*Draft, error) {
+	d := Draft{ID: id, UserID: userID}
+	var b string
+	var created int64
+	err := s.r().row(ctx, "SELECT source_name, notice, created_at FROM drafts WHERE id = ? AND user_id = ?", id, userID).
+		Scan(&d.SourceName, &b, &created)
+	if err := noRows(err, "draft", id); err != nil {
+		return nil, err
+	}
+	d.CreatedAt = fromUnix(created)
+	if err := json.Unmarshal([]byte(b), &d.Notice); err != nil {
+		return nil, fmt.Errorf("draft %d: %w", id, err)
+	}
+	return &d, nil
+}
+
+// UpdateDraft saves the office's corrections to a draft.
+func (s *Store) UpdateDraft(ctx context.Context, id, userID int64, n *notice.Notice) error {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE drafts SET notice = ? WHERE id = ? AND user_id = ?"), string(b), id, userID)
+	if err != nil {
+		return fmt.Errorf("update draft %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("draft", id)
+	}
+	return nil
+}
+
+// ImportDraft imports a draft (in one transaction) and then removes it; a
+// draft left behind by a crash in between is harmless and expires.
+func (s *Store) ImportDraft(ctx context.Context, d *Draft, by Actor) (int64, error) {
+	id, err := s.ImportNotice(ctx, d.Notice, d.SourceName, by)
+	if err != nil {
+		return 0, err
+	}
+	_, err = s.w.ExecContext(ctx, s.d.rebind("DELETE FROM drafts WHERE id = ?"), d.ID)
+	return id, err
+}

@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"duban/internal/notice"
+	"duban/internal/units"
+)
+
+// NoticeInfo is an imported notice without its tasks.
+type NoticeInfo struct {
+	ID         int64
+	Issuer     string
+	DocNumber  string
+	Year       int
+	IssuedOn   notice.Date
+	Title      string
+	SourceName string
+	Schedule   notice.Schedule
+	Annex      []notice.AnnexRow
+	Warnings   []notice.Warning
+	TaskCount  int // tasks the asking scope sees
+	CreatedAt  time.Time
+}
+
+// DuplicateError is a notice imported before; it wraps ErrDuplicate.
+type DuplicateError struct{ Existing NoticeInfo }
+
+func (e *DuplicateError) Error() string {
+	n := e.Existing
+	name := n.Title
+	if n.DocNumber != "" {
+		name += "（" + n.DocNumber + "）"
+	}
+	return fmt.Sprintf("该通知已于 %s 导入：%s，不能重复导入", n.CreatedAt.Format("2006-01-02 15:04"), name)
+}
+
+func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
+
+// fingerprints identify a notice twice over: by issuer and doc number when
+// it has one, and by the text of its tasks, which a re-typed or re-saved
+// copy keeps.
+func fingerprints(n *notice.Notice) (docKey any, content string) {
+	if n.DocNumber != "" {
+		docKey = units.Key(n.Issuer) + "|" + units.Key(n.DocNumber)
+	}
+	h := sha256.New()
+	for _, t := range n.Tasks {
+		h.Write([]byte(units.Key(t.Text)))
+		h.Write([]byte{0})
+	}
+	return docKey, hex.EncodeToString(h.Sum(nil))
+}
+
+// ImportNotice stores a parsed notice and its tasks, units and leaders in
+// one transaction. A notice already imported is a *DuplicateError.
+func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source string, by Actor) (int64, error) {
+	if len(n.Tasks) == 0 {
+		return 0, errors.New("通知中没有任务，无法导入 (notice has no tasks)")
+	}
+	docKey, content := fingerprints(n)
+	var id int64
+	err := s.tx(ctx, func(x q) error {
+		var dup int64
+		err := x.row(ctx, "SELECT id FROM notices WHERE doc_key = ? OR content_hash = ? ORDER BY id LIMIT 1", docKey, content).Scan(&dup)
+		if err == nil {
+			info, err := noticeInfo(ctx, x, dup)
+			if err != nil {
+				return err
+			}
+			return &DuplicateError{*info}
+		}
+		if err := noRows(err, "notice", ""); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		now := s.now()
+		sched, _ := json.Marshal(n.Schedule)
+		annex, _ := json.Marshal(nonNil(n.Annex))
+		warns, _ := json.Marshal(nonNil(n.Warnings))
+		id, err = x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, annex, warnings,
+			source_name, doc_key, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), n.Title, string(sched), string(annex), string(warns),
+			source, docKey, content, nullID(by.UserID), unix(now))
+		if s.d.isUnique(err) {
+			return &DuplicateError{NoticeInfo{Title: n.Title, DocNumber: n.DocNumber, CreatedAt: now}}
+		}
+		if err != nil {
+			return fmt.Errorf("insert notice: %w", err)
+		}
+		dir := newUnitCache(x, s.d, now)
+		for i := range n.Tasks {
+			if _, err := insertTask(ctx, x, dir, id, i+1, &n.Tasks[i], now); err != nil {
+				return fmt.Errorf("task %s: %w", n.Tasks[i].No, err)
+			}
+		}
+		return writeAudit(ctx, x, now, by, EntityNotice, id, ActionImport, nil,
+			map[string]any{"title": n.Title, "doc_number": n.DocNumber, "tasks": len(n.Tasks), "source": source})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("import %s: %w", source, err)
+	}
+	return id, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func insertTask(ctx context.Context, x q, dir *unitCache, noticeID int64, seq int, t *notice.Task, now time.Time) (int64, error) {
+	path, _ := json.Marshal(nonNil(t.Path))
+	heading := ""
+	if len(t.Path) > 0 {
+		heading = t.Path[0]
+	}
+	f := FieldsOf(t)
+	leaders, _ := json.Marshal(f.Leaders)
+	targets, _ := json.Marshal(f.Targets)
+	id, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, number, path, heading, text, leaders, deadline, deadline_text,
+		targets, line, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		noticeID, seq, t.No, string(path), heading, t.Text, string(leaders), t.Deadline.String(), t.DeadlineText,
+		string(targets), t.Line, unix(now))
+	if err != nil {
+		return 0, err
+	}
+	return id, writeAssignments(ctx, x, dir, id, f)
+}
+
+// writeAssignments stores a task's units and leaders, which must be absent.
+func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f TaskFields) error {
+	for _, l := range f.Leaders {
+		if _, err := x.exec(ctx, "INSERT INTO task_leaders (task_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", taskID, l); err != nil {
+			return err
+		}
+	}
+	for _, ra := range f.byRole() {
+		for pos, name := range ra.names {
+			uid, err := dir.id(ctx, name)
+			if err != nil {
+				return err
+			}
+			if _, err := x.exec(ctx, "INSERT INTO assignments (task_id, unit_id, role, pos) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+				taskID, uid, ra.role, pos); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, annex, warnings, created_at`
+
+func scanNotice(sc interface{ Scan(...any) error }) (*NoticeInfo, error) {
+	var n NoticeInfo
+	var issued, sched, annex, warns string
+	var created int64
+	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &annex, &warns, &created); err != nil {
+		return nil, err
+	}
+	n.IssuedOn, _ = notice.ParseDate(issued)
+	n.CreatedAt = fromUnix(created)
+	if err := errors.Join(json.Unmarshal([]byte(sched), &n.Schedule), json.Unmarshal([]byte(annex), &n.Annex),
+		json.Unmarshal([]byte(warns), &n.Warnings)); err != nil {
+		return nil, fmt.Errorf("notice %d: %w", n.ID, err)
+	}
+	return &n, nil
+}
+
+func noticeInfo(ctx context.Context, x q, id int64) (*NoticeInfo, error) {
+	n, err := scanNotice(x.row(ctx, "SELECT "+noticeCols+" FROM notices WHERE id = ?", id))
+	if err := noRows(err, "notice", id); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// Notice returns one notice, with the number of its tasks sc sees.
+func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, error) {
+	n, err := noticeInfo(ctx, s.r(), id)
+	if err != nil {
+		return nil, err
+	}
+	total, err := s.CountTasks(ctx, TaskFilter{NoticeID: id, Scope: sc})
+	n.TaskCount = total
+	return n, err
+}
+
+// Notices lists notices newest first; a limited scope sees only those
+// holding a task of its own.
+func (s *Store) Notices(ctx context.Context, sc Scope) ([]*NoticeInfo, error) {
+	w := where{}
+	w.scope(sc)
+	counts := map[int64]int{}
+	rows, err := s.r().query(ctx, "SELECT t.notice_id, COUNT(*) FROM tasks t WHERE "+w.sql()+" GROUP BY t.notice_id", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count tasks: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		counts[id] = n
+	}
+	rows.Close()
+	rows, err = s.r().query(ctx, "SELECT "+noticeCols+" FROM notices ORDER BY year DESC, id DESC")
+	if err != nil {
+		return nil, fmt.Errorf("list notices: %w", err)
+	}
+	defer rows.Close()
+	var out []*NoticeInfo
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			return nil, err
+		}
+		n.TaskCount = counts[n.ID]
+		if sc.Limited() && n.TaskCount == 0 {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// LedgerNotice rebuilds a notice from the ledger as it stands now, with the
+// tasks f selects, for export.
+func (s *Store) LedgerNotice(ctx context.Context, f TaskFilter) (*notice.Notice, error) {
+	info, err := s.Notice(ctx, f.NoticeID, f.Scope)
+	if err != nil {
+		return nil, err
+	}
+	f.Limit, f.Offset = 0, 0
+	ts, err := s.Tasks(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	n := &notice.Notice{Issuer: info.Issuer, DocNumber: info.DocNumber, Year: info.Year, IssuedOn: info.IssuedOn,
+		Title: info.Title, Schedule: info.Schedule, Annex: info.Annex, Warnings: []notice.Warning{}}
+	if f.Scope.Limited() {
+		n.Annex = nil // the annex table is the whole notice's
+	}
+	for _, t := range ts {
+		n.Tasks = append(n.Tasks, t.Notice())
+	}
+	return n, nil
+}
+
+// DeleteNotice removes a notice and its tasks; the audit log keeps the record.
+func (s *Store) DeleteNotice(ctx context.Context, id int64, by Actor) error {
+	return s.tx(ctx, func(x q) error {
+		info, err := noticeInfo(ctx, x, id)
+		if err != nil {
+			return err
+		}
+		if _, err := x.exec(ctx, "DELETE FROM notices WHERE id = ?", id); err != nil {
+			return fmt.Errorf("delete notice %d: %w", id, err)
+		}
+		return writeAudit(ctx, x, s.now(), by, EntityNotice, id, "delete",
+			map[string]any{"title": info.Title, "doc_number": info.DocNumber}, nil)
+	})
+}

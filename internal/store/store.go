@@ -1,0 +1,191 @@
+// Package store keeps duban's data in SQLite (the embedded default) or
+// PostgreSQL, with the same hand-written SQL for both where SQL allows.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Errors callers tell apart; every store error that means one of these
+// wraps it.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrStale is a save based on a version someone else has since changed.
+	ErrStale = errors.New("stale version")
+	// ErrDuplicate is a notice that has already been imported.
+	ErrDuplicate = errors.New("duplicate")
+	// ErrConflict is a name or login already taken.
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is the database. Reads go through db; writes go through w, which
+// for SQLite is a single connection so that writers queue in Go instead of
+// failing with SQLITE_BUSY.
+type Store struct {
+	db, w *sql.DB
+	d     dialect
+	now   func() time.Time
+}
+
+// Open connects to dsn — a postgres:// URL, or else a SQLite file path —
+// and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(dsn string) (*Store, error) {
+	s := &Store{now: time.Now}
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.db, s.w, s.d = db, db, postgres{}
+		return s, nil
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	rd, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	q.Set("_txlock", "immediate")
+	wr, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		rd.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	wr.SetMaxOpenConns(1)
+	rd.SetMaxOpenConns(8)
+	s.db, s.w, s.d = rd, wr, sqlite{}
+	return s, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL server.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.w != s.db {
+		err = errors.Join(err, s.w.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// SetClock replaces time.Now, for tests of expiry and lockout.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q wraps a querier so that queries are written once with ? placeholders.
+type q struct {
+	x querier
+	d dialect
+}
+
+func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id.
+func (q q) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.row(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (s *Store) r() q { return q{s.db, s.d} }
+
+// tx runs fn in one write transaction: all of it lands or none.
+func (s *Store) tx(ctx context.Context, fn func(q) error) error {
+	t, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(q{t, s.d}); err != nil {
+		t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func notFound(what string, id any) error {
+	return fmt.Errorf("%s %v: %w", what, id, ErrNotFound)
+}
+
+// noRows turns sql.ErrNoRows into ErrNotFound.
+func noRows(err error, what string, id any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(what, id)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %v: %w", what, id, err)
+	}
+	return nil
+}
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(v, 0)
+}
+
+// placeholders returns "?,?,…" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func errNoRowsIf(b bool) error {
+	if b {
+		return sql.ErrNoRows
+	}
+	return nil
+}

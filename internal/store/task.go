@@ -1,0 +1,453 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"duban/internal/notice"
+)
+
+// Assignment roles, as stored.
+const (
+	Lead        = "lead"
+	Support     = "support"
+	Responsible = "responsible"
+)
+
+// RoleLabel is an assignment role's Chinese name.
+func RoleLabel(role string) string {
+	switch role {
+	case Lead:
+		return "牵头"
+	case Support:
+		return "配合"
+	case Responsible:
+		return "责任"
+	}
+	return role
+}
+
+// Task is one task of the ledger as it stands now.
+type Task struct {
+	ID           int64
+	NoticeID     int64
+	NoticeTitle  string
+	Seq          int
+	No           string
+	Path         []string
+	Text         string
+	Leaders      []string
+	Deadline     notice.Date
+	DeadlineText string
+	Targets      []notice.Target
+	Line         int
+	Version      int
+	UpdatedAt    time.Time
+	Assignments  []Assignment // lead, then support, then responsible, in printed order
+}
+
+// Assignment is a unit named on a task, in one role.
+type Assignment struct {
+	UnitID  int64
+	Unit    string
+	IsGroup bool
+	Role    string
+}
+
+// Units returns the names of the units in role.
+func (t *Task) Units(role string) []string {
+	var out []string
+	for _, a := range t.Assignments {
+		if a.Role == role {
+			out = append(out, a.Unit)
+		}
+	}
+	return out
+}
+
+// Notice is t in the parser's form, for export.
+func (t *Task) Notice() notice.Task {
+	return notice.Task{No: t.No, Path: t.Path, Text: t.Text, Lead: t.Units(Lead), Support: t.Units(Support),
+		Responsible: t.Units(Responsible), Leaders: t.Leaders, Deadline: t.Deadline, DeadlineText: t.DeadlineText,
+		Targets: t.Targets, Line: t.Line}
+}
+
+// TaskFields is what the office may edit on a task; the audit log records
+// it before and after each change.
+type TaskFields struct {
+	Text         string          `json:"text"`
+	Lead         []string        `json:"lead"`
+	Support      []string        `json:"support"`
+	Responsible  []string        `json:"responsible"`
+	Leaders      []string        `json:"leaders"`
+	Deadline     notice.Date     `json:"deadline"`
+	DeadlineText string          `json:"deadline_text"`
+	Targets      []notice.Target `json:"targets"`
+}
+
+// FieldsOf is the editable part of a parsed task.
+func FieldsOf(t *notice.Task) TaskFields {
+	return TaskFields{Text: t.Text, Lead: nonNil(t.Lead), Support: nonNil(t.Support), Responsible: nonNil(t.Responsible),
+		Leaders: nonNil(t.Leaders), Deadline: t.Deadline, DeadlineText: t.DeadlineText, Targets: nonNil(t.Targets)}
+}
+
+// Fields is the editable part of t.
+func (t *Task) Fields() TaskFields {
+	nt := t.Notice()
+	return FieldsOf(&nt)
+}
+
+type roleNames struct {
+	role  string
+	names []string
+}
+
+func (f TaskFields) byRole() []roleNames {
+	return []roleNames{{Lead, f.Lead}, {Support, f.Support}, {Responsible, f.Responsible}}
+}
+
+// Scope is what an account may see: everything, the tasks of one unit (with
+// the groups it belongs to), or the tasks under one leader.
+type Scope struct {
+	UnitID  int64
+	Leader  string
+	limited bool
+}
+
+// LeaderScope is the tasks under one leader (none when name is empty).
+func LeaderScope(name string) Scope { return Scope{Leader: name, limited: true} }
+
+// Limited reports whether the scope hides some tasks.
+func (sc Scope) Limited() bool { return sc.UnitID != 0 || sc.limited }
+
+// TaskFilter selects tasks; zero fields select everything.
+type TaskFilter struct {
+	NoticeID int64
+	UnitID   int64  // tasks naming this unit, or a group it belongs to
+	Role     string // with UnitID: only in this role
+	Leader   string
+	Heading  string
+	Query    string // words in the text, or the task's number
+	Scope    Scope
+	Limit    int
+	Offset   int
+}
+
+// where builds a WHERE clause with its arguments, in order.
+type where struct {
+	parts []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.parts = append(w.parts, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.parts) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(w.parts, " AND ")
+}
+
+// unitCond matches tasks naming unit u directly or through a group u is a
+// member of.
+const unitCond = `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id%s
+	AND (a.unit_id = ? OR a.unit_id IN (SELECT m.group_id FROM unit_members m WHERE m.member_id = ?)))`
+
+func (w *where) unit(id int64, role string) {
+	if role != "" {
+		w.add(fmt.Sprintf(unitCond, " AND a.role = ?"), role, id, id)
+		return
+	}
+	w.add(fmt.Sprintf(unitCond, ""), id, id)
+}
+
+func (w *where) leader(name string) {
+	w.add("EXISTS (SELECT 1 FROM task_leaders l WHERE l.task_id = t.id AND l.name = ?)", name)
+}
+
+func (w *where) scope(sc Scope) {
+	switch {
+	case sc.UnitID != 0:
+		w.unit(sc.UnitID, "")
+	case sc.limited:
+		w.leader(sc.Leader)
+	}
+}
+
+// likeEscape makes user words match literally inside LIKE.
+var likeEscape = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (f TaskFilter) where(withHeading bool) *where {
+	w := &where{}
+	if f.NoticeID != 0 {
+		w.add("t.notice_id = ?", f.NoticeID)
+	}
+	if f.UnitID != 0 {
+		w.unit(f.UnitID, f.Role)
+	}
+	if f.Leader != "" {
+		w.leader(f.Leader)
+	}
+	if withHeading && f.Heading != "" {
+		w.add("t.heading = ?", f.Heading)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		w.add(`(t.text LIKE ? ESCAPE '\' OR t.number = ?)`, "%"+likeEscape.Replace(q)+"%", q)
+	}
+	w.scope(f.Scope)
+	return w
+}
+
+const taskCols = `t.id, t.notice_id, n.title, t.seq, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
+	t.targets, t.line, t.version, t.updated_at`
+
+func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
+	var t Task
+	var path, leaders, deadline, targets string
+	var updated int64
+	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.Seq, &t.No, &path, &t.Text, &leaders, &deadline,
+		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated); err != nil {
+		return nil, err
+	}
+	t.UpdatedAt = fromUnix(updated)
+	t.Deadline, _ = notice.ParseDate(deadline)
+	if err := errors.Join(json.Unmarshal([]byte(path), &t.Path), json.Unmarshal([]byte(leaders), &t.Leaders),
+		json.Unmarshal([]byte(targets), &t.Targets)); err != nil {
+		return nil, fmt.Errorf("task %d: %w", t.ID, err)
+	}
+	return &t, nil
+}
+
+// Tasks returns the tasks f selects in ledger order, with their units.
+func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
+	w := f.where(true)
+	query := "SELECT " + taskCols + " FROM tasks t JOIN notices n ON n.id = t.notice_id WHERE " + w.sql() +
+		" ORDER BY n.year DESC, t.notice_id DESC, t.seq"
+	args := w.args
+	if f.Limit > 0 {
+		query += " LIMIT ? OFFSET ?"
+		args = append(args, f.Limit, f.Offset)
+	}
+	rows, err := s.r().query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []*Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.loadAssignments(ctx, s.r(), out)
+}
+
+// loadAssignments fills the units of ts, a page at a time.
+func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
+	byID := make(map[int64]*Task, len(ts))
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
+	for chunk := range slices.Chunk(ts, 500) {
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t.ID
+		}
+		rows, err := x.query(ctx, `SELECT a.task_id, a.unit_id, u.name, u.is_group, a.role FROM assignments a
+			JOIN units u ON u.id = a.unit_id WHERE a.task_id IN (`+placeholders(len(args))+`)
+			ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'support' THEN 1 ELSE 2 END, a.pos`, args...)
+		if err != nil {
+			return fmt.Errorf("load units: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var a Assignment
+			var group int
+			if err := rows.Scan(&id, &a.UnitID, &a.Unit, &group, &a.Role); err != nil {
+				rows.Close()
+				return err
+			}
+			a.IsGroup = group != 0
+			byID[id].Assignments = append(byID[id].Assignments, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CountTasks is the number of tasks f selects.
+func (s *Store) CountTasks(ctx context.Context, f TaskFilter) (int, error) {
+	w := f.where(true)
+	var n int
+	err := s.r().row(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+w.sql(), w.args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count tasks: %w", err)
+	}
+	return n, nil
+}
+
+// Count is a name with a number of tasks.
+type Count struct {
+	Name string
+	N    int
+}
+
+// HeadingCounts counts the tasks f selects under each heading, whatever
+// heading f itself asks for, in the notice's order.
+func (s *Store) HeadingCounts(ctx context.Context, f TaskFilter) ([]Count, error) {
+	w := f.where(false)
+	rows, err := s.r().query(ctx, "SELECT t.heading, COUNT(*) FROM tasks t WHERE "+w.sql()+
+		" GROUP BY t.heading ORDER BY MIN(t.notice_id), MIN(t.seq)", w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count headings: %w", err)
+	}
+	return scanCounts(rows)
+}
+
+// RoleCounts counts, for f.UnitID, the tasks f selects in each role.
+func (s *Store) RoleCounts(ctx context.Context, f TaskFilter) (map[string]int, error) {
+	out := map[string]int{}
+	for _, role := range []string{Lead, Support, Responsible} {
+		g := f
+		g.Role = role
+		n, err := s.CountTasks(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		out[role] = n
+	}
+	return out, nil
+}
+
+func scanCounts(rows interface {
+	Next() bool
+	Scan(...any) error
+	Close() error
+	Err() error
+}) ([]Count, error) {
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Name, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Leaders counts the tasks under each leader that sc sees, most first.
+func (s *Store) Leaders(ctx context.Context, sc Scope) ([]Count, error) {
+	w := where{}
+	w.scope(sc)
+	rows, err := s.r().query(ctx, `SELECT l.name, COUNT(*) FROM task_leaders l JOIN tasks t ON t.id = l.task_id
+		WHERE `+w.sql()+` GROUP BY l.name ORDER BY COUNT(*) DESC, l.name`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count leaders: %w", err)
+	}
+	return scanCounts(rows)
+}
+
+// Task returns one task if sc may see it; a task outside the scope is
+// ErrNotFound, so that its existence is not disclosed.
+func (s *Store) Task(ctx context.Context, id int64, sc Scope) (*Task, error) {
+	return getTask(ctx, s.r(), s, id, sc)
+}
+
+func getTask(ctx context.Context, x q, s *Store, id int64, sc Scope) (*Task, error) {
+	w := where{}
+	w.add("t.id = ?", id)
+	w.scope(sc)
+	t, err := scanTask(x.row(ctx, "SELECT "+taskCols+" FROM tasks t JOIN notices n ON n.id = t.notice_id WHERE "+w.sql(), w.args...))
+	if err := noRows(err, "task", id); err != nil {
+		return nil, err
+	}
+	return t, s.loadAssignments(ctx, x, []*Task{t})
+}
+
+// StaleError is a save of a task someone changed meanwhile; it wraps
+// ErrStale and holds the task as it now is.
+type StaleError struct {
+	Current *Task
+	By      string
+	At      time.Time
+}
+
+func (e *StaleError) Error() string {
+	who := ""
+	if e.By != "" {
+		who = fmt.Sprintf("已被 %s 于 %s 修改，", e.By, e.At.Format("2006-01-02 15:04"))
+	}
+	return fmt.Sprintf("该任务在您打开后%s当前为第 %d 版。您的修改没有保存，请对照最新内容后重新提交。", who, e.Current.Version)
+}
+
+func (e *StaleError) Unwrap() error { return ErrStale }
+
+// UpdateTask saves f over task id if it is still at version, and records
+// the change in the audit log. A stale version is a *StaleError.
+func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFields, by Actor) (*Task, error) {
+	f = FieldsOf(&notice.Task{Text: f.Text, Lead: f.Lead, Support: f.Support, Responsible: f.Responsible,
+		Leaders: f.Leaders, Deadline: f.Deadline, DeadlineText: f.DeadlineText, Targets: f.Targets})
+	var out *Task
+	err := s.tx(ctx, func(x q) error {
+		cur, err := getTask(ctx, x, s, id, Scope{})
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			se := &StaleError{Current: cur}
+			var at int64
+			if err := x.row(ctx, `SELECT user_name, created_at FROM audit WHERE entity = ? AND entity_id = ?
+				ORDER BY id DESC LIMIT 1`, EntityTask, id).Scan(&se.By, &at); err == nil {
+				se.At = fromUnix(at)
+			}
+			return se
+		}
+		before := cur.Fields()
+		now := s.now()
+		leaders, _ := json.Marshal(f.Leaders)
+		targets, _ := json.Marshal(f.Targets)
+		res, err := x.exec(ctx, `UPDATE tasks SET text = ?, leaders = ?, deadline = ?, deadline_text = ?, targets = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			f.Text, string(leaders), f.Deadline.String(), f.DeadlineText, string(targets), unix(now), id, version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return &StaleError{Current: cur}
+		}
+		for _, del := range []string{"DELETE FROM task_leaders WHERE task_id = ?", "DELETE FROM assignments WHERE task_id = ?"} {
+			if _, err := x.exec(ctx, del, id); err != nil {
+				return err
+			}
+		}
+		if err := writeAssignments(ctx, x, newUnitCache(x, s.d, now), id, f); err != nil {
+			return err
+		}
+		if out, err = getTask(ctx, x, s, id, Scope{}); err != nil {
+			return err
+		}
+		return writeAudit(ctx, x, now, by, EntityTask, id, ActionUpdate, before, out.Fields())
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update task %d: %w", id, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Role is what an account may do.
+type Role string
+
+const (
+	RoleAdmin  Role = "admin"  // accounts and everything the office does
+	RoleOffice Role = "office" // the supervision office (督查室)
+	RoleUnit   Role = "unit"   // a unit's reporter: its own assignments only
+	RoleLeader Role = "leader" // a responsible leader: the tasks under them
+	RoleViewer Role = "viewer" // reads everything, changes nothing
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleAdmin, RoleOffice, RoleUnit, RoleLeader, RoleViewer}
+
+// Label is the role's Chinese name.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "系统管理员"
+	case RoleOffice:
+		return "督查室"
+	case RoleUnit:
+		return "责任单位"
+	case RoleLeader:
+		return "责任领导"
+	case RoleViewer:
+		return "查看"
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// User is an account.
+type User struct {
+	ID           int64
+	Login        string
+	Name         string
+	Role         Role
+	UnitID       int64  // RoleUnit: the unit it reports for
+	UnitName     string // filled when UnitID is set
+	Leader       string // RoleLeader: the leader's name as notices print it
+	PasswordHash string
+	FailedLogins int
+	LockedUntil  time.Time
+	CreatedAt    time.Time
+}
+
+// CanEdit reports whether u may change the ledger.
+func (u *User) CanEdit() bool { return u.Role == RoleAdmin || u.Role == RoleOffice }
+
+// Scope is what u may see.
+func (u *User) Scope() Scope {
+	switch u.Role {
+	case RoleUnit:
+		return Scope{UnitID: u.UnitID}
+	case RoleLeader:
+		return Scope{Leader: u.Leader, limited: true}
+	}
+	return Scope{}
+}
+
+const userCols = `u.id, u.login, u.name, u.role, COALESCE(u.unit_id, 0), COALESCE(un.name, ''), u.leader,
+	u.password_hash, u.failed_logins, u.locked_until, u.created_at`
+
+const userFrom = ` FROM users u LEFT JOIN units un ON un.id = u.unit_id `
+
+func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
+	var u User
+	var locked, created int64
+	err := sc.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Leader,
+		&u.PasswordHash, &u.FailedLogins, &locked, &created)
+	if err != nil {
+		return nil, err
+	}
+	u.LockedUntil, u.CreatedAt = fromUnix(locked), fromUnix(created)
+	return &u, nil
+}
+
+// NewUser is an account to create; PasswordHash is already hashed.
+type NewUser struct {
+	Login, Name  string
+	Role         Role
+	UnitID       int64
+	Leader       string
+	PasswordHash string
+}
+
+// CreateUser adds an account; a login already taken is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, n NewUser) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(x q) error {
+		var err error
+		id, err = createUser(ctx, x, s.d, n, s.now())
+		return err
+	})
+	return id, err
+}
+
+func createUser(ctx context.Context, x q, d dialect, n NewUser, now time.Time) (int64, error) {
+	if !n.Role.Valid() {
+		return 0, fmt.Errorf("create user %s: unknown role %q", n.Login, n.Role)
+	}
+	var unit any
+	if n.UnitID != 0 {
+		unit = n.UnitID
+	}
+	id, err := x.insert(ctx, `INSERT INTO users (login, name, role, unit_id, leader, password_hash, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, n.Login, n.Name, n.Role, unit, n.Leader, n.PasswordHash, unix(now))
+	if d.isUnique(err) {
+		return 0, fmt.Errorf("create user %s: %w", n.Login, ErrConflict)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create user %s: %w", n.Login, err)
+	}
+	return id, nil
+}
+
+// User returns the account with id.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+"WHERE u.id = ?", id))
+	return u, noRows(err, "user", id)
+}
+
+// UserByLogin returns the account with login.
+func (s *Store) UserByLogin(ctx context.Context, login string) (*User, error) {
+	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+"WHERE u.login = ?", login))
+	return u, noRows(err, "user", login)
+}
+
+// Users lists every account by role then login.
+func (s *Store) Users(ctx context.Context) ([]*User, error) {
+	rows, err := s.r().query(ctx, "SELECT "+userCols+userFrom+`ORDER BY CASE u.role
+		WHEN 'admin' THEN 0 WHEN 'office' THEN 1 WHEN 'leader' THEN 2 WHEN 'viewer' THEN 3 ELSE 4 END, u.login`)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers is the number of accounts; zero means a new database.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.r().row(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
+	return n, err
+}
+
+// SetPassword replaces a password hash, clears any lockout and ends every
+// other session of the account (keep is the one to spare, or "").
+func (s *Store) SetPassword(ctx context.Context, id int64, hash, keep string) error {
+	return s.tx(ctx, func(x q) error {
+		res, err := x.exec(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?", hash, id)
+		if err != nil {
+			return fmt.Errorf("set password %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("user", id)
+		}
+		_, err = x.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", id, keep)
+		return err
+	})
+}
+
+// LoginFailed counts a failed login and locks the account for lockFor
+// once max failures in a row are reached. It returns the lock's end.
+func (s *Store) LoginFailed(ctx context.Context, id int64, max int, lockFor time.Duration) (time.Time, error) {
+	var until time.Time
+	err := s.tx(ctx, func(x q) error {
+		var n int
+		if err := x.row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id).Scan(&n); err != nil {
+			return noRows(err, "user", id)
+		}
+		if n < max {
+			return nil
+		}
+		until = s.now().Add(lockFor)
+		_, err := x.exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", unix(until), id)
+		return err
+	})
+	return until, err
+}
+
+// LoginSucceeded clears the failure count.
+func (s *Store) LoginSucceeded(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?"), id)
+	return err
+}
+
+// Unlock lifts a lockout.
+func (s *Store) Unlock(ctx context.Context, id int64) error {
+	return s.LoginSucceeded(ctx, id)
+}
+
+// Session is a logged-in browser.
+type Session struct {
+	User      *User
+	TokenHash string
+	ExpiresAt time.Time
+}
+
+// CreateSession stores a session; the token itself is never stored.
+func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int64, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, s.d.rebind(`INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+		VALUES (?, ?, ?, ?)`), tokenHash, userID, unix(s.now()), unix(expires))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// SessionUser returns the account of a live session.
+func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error) {
+	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+
+		"JOIN sessions se ON se.user_id = u.id WHERE se.token_hash = ? AND se.expires_at > ?", tokenHash, unix(s.now())))
+	return u, noRows(err, "session", "")
+}
+
+// DeleteSession logs a session out.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := s.w.ExecContext(ctx, s.d.rebind("DELETE FROM sessions WHERE token_hash = ? OR expires_at <= ?"), tokenHash, unix(s.now()))
+	return err
+}
+
+// APIToken is a bearer token issued to an account, shown once.
+type APIToken struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	LastUsed  time.Time
+}
+
+// CreateAPIToken stores the hash of a new token for userID.
+func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name, tokenHash string) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(x q) error {
+		var err error
+		id, err = x.insert(ctx, "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
+			userID, name, tokenHash, unix(s.now()))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create token: %w", err)
+	}
+	return id, nil
+}
+
+// APITokens lists an account's tokens.
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	rows, err := s.r().query(ctx, "SELECT id, name, created_at, last_used FROM api_tokens WHERE user_id = ? ORDER BY id", userID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		var c, l int64
+		if err := rows.Scan(&t.ID, &t.Name, &c, &l); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.LastUsed = fromUnix(c), fromUnix(l)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAPIToken revokes one of userID's tokens.
+func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
+	res, err := s.w.ExecContext(ctx, s.d.rebind("DELETE FROM api_tokens WHERE id = ? AND user_id = ?"), id, userID)
+	if err != nil {
+		return fmt.Errorf("delete token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("token", id)
+	}
+	return nil
+}
+
+// APITokenUser returns the account a token was issued to, and notes its use.
+func (s *Store) APITokenUser(ctx context.Context, tokenHash string) (*User, error) {
+	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+
+		"JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?", tokenHash))
+	if err := noRows(err, "token", ""); err != nil {
+		return nil, err
+	}
+	// Only note use once a minute: a busy integration must not turn every
+	// read into a write.
+	now := unix(s.now())
+	_, err = s.w.ExecContext(ctx, s.d.rebind("UPDATE api_tokens SET last_used = ? WHERE token_hash = ? AND last_used < ?"),
+		now, tokenHash, now-60)
+	return u, err
+}
+
+var _ = sql.ErrNoRows
