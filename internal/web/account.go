@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"duban/internal/auth"
+	"duban/internal/store"
+)
+
+type loginPage struct {
+	Base
+	Login string
+	Next  string
+	Error string
+}
+
+func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
+	if userFrom(r) != nil {
+		return s.redirect(w, r, "/", "")
+	}
+	return s.render(w, r, http.StatusOK, "login", &loginPage{Base: s.base(w, r, "登录"), Next: r.URL.Query().Get("next")})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
+	login := strings.TrimSpace(r.PostFormValue("login"))
+	pw := r.PostFormValue("password")
+	page := &loginPage{Base: s.base(w, r, "登录"), Login: login, Next: r.PostFormValue("next")}
+	fail := func(msg string) error {
+		page.Error = msg
+		return s.render(w, r, http.StatusUnauthorized, "login", page)
+	}
+	u, err := s.store.UserByLogin(r.Context(), login)
+	if errors.Is(err, store.ErrNotFound) {
+		auth.CheckPassword(dummyHash, pw)
+		return fail("用户名或密码错误。")
+	}
+	if err != nil {
+		return err
+	}
+	if until := u.LockedUntil; until.After(time.Now()) {
+		return fail(fmt.Sprintf("连续登录失败次数过多，账号已锁定至 %s；如需提前解锁请联系系统管理员。", until.Local().Format("15:04")))
+	}
+	if !auth.CheckPassword(u.PasswordHash, pw) {
+		until, err := s.store.LoginFailed(r.Context(), u.ID, s.cfg.MaxFailures, s.cfg.LockFor)
+		if err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			s.log.Warn("account locked", "login", u.Login, "until", until)
+			return fail(fmt.Sprintf("连续 %d 次密码错误，账号已锁定至 %s。", s.cfg.MaxFailures, until.Local().Format("15:04")))
+		}
+		return fail("用户名或密码错误。")
+	}
+	if err := s.store.LoginSucceeded(r.Context(), u.ID); err != nil {
+		return err
+	}
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	return s.redirect(w, r, safeNext(page.Next), "")
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := s.endSession(w, r); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/login", "您已退出登录。")
+}
+
+type accountPage struct {
+	Base
+	Tokens   []store.APIToken
+	NewToken string
+	Error    string
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) (*accountPage, error) {
+	u := userFrom(r)
+	ts, err := s.store.APITokens(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &accountPage{Base: s.base(w, r, "我的账号"), Tokens: ts}, nil
+}
+
+func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.accountPage(w, r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "account", p)
+}
+
+func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r)
+	cur, pw, again := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
+	p, err := s.accountPage(w, r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !auth.CheckPassword(u.PasswordHash, cur):
+		p.Error = "当前密码不正确。"
+	case pw != again:
+		p.Error = "两次输入的新密码不一致。"
+	case pw == cur:
+		p.Error = "新密码不能与当前密码相同。"
+	default:
+		if err := auth.CheckPolicy(pw); err != nil {
+			p.Error = err.Error() + "。"
+		}
+	}
+	if p.Error != "" {
+		return s.render(w, r, http.StatusBadRequest, "account", p)
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(r.Context(), u.ID, hash, sessionFrom(r)); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/account", "密码已修改；其他设备上的登录已退出。")
+}
+
+func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r)
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	if name == "" {
+		name = "API 令牌"
+	}
+	if len([]rune(name)) > 60 {
+		return badRequest("令牌名称不能超过 60 个字符。")
+	}
+	tok := auth.NewToken("dbn_")
+	if _, err := s.store.CreateAPIToken(r.Context(), u.ID, name, auth.TokenHash(tok)); err != nil {
+		return err
+	}
+	p, err := s.accountPage(w, r)
+	if err != nil {
+		return err
+	}
+	p.NewToken = tok
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, r, http.StatusOK, "account", p)
+}
+
+func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAPIToken(r.Context(), userFrom(r).ID, id); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/account", "令牌已撤销。")
+}
+
+// pathID reads the {id} of a route.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}

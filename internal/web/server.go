@@ -1,0 +1,179 @@
+// Package web is duban's HTTP face: the pages the supervision office and
+// the units work in, and the JSON API under /api/v1.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"duban/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the server needs to know beyond the database.
+type Config struct {
+	// Dev reads templates and static files from DevDir at every request.
+	Dev    bool
+	DevDir string // the internal/web directory, for Dev
+	// SecureCookies marks cookies Secure; set when served over TLS.
+	SecureCookies bool
+	// Demo shows the demo accounts on the login page.
+	Demo bool
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// MaxFailures failed logins in a row lock an account for LockFor.
+	MaxFailures int
+	LockFor     time.Duration
+	// MaxUpload bounds an uploaded notice.
+	MaxUpload int64
+}
+
+func (c *Config) defaults() {
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
+	if c.MaxFailures == 0 {
+		c.MaxFailures = 5
+	}
+	if c.LockFor == 0 {
+		c.LockFor = 15 * time.Minute
+	}
+	if c.MaxUpload == 0 {
+		c.MaxUpload = 20 << 20
+	}
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg   Config
+	store *store.Store
+	log   *slog.Logger
+	tmpl  *templates
+}
+
+// New parses the templates (failing fast on a broken one) and returns a
+// server ready to serve.
+func New(cfg Config, st *store.Store, log *slog.Logger) (*Server, error) {
+	cfg.defaults()
+	s := &Server{cfg: cfg, store: st, log: log}
+	var err error
+	s.tmpl, err = loadTemplates(s.templateFiles())
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) templateFiles() fs.FS {
+	if s.cfg.Dev {
+		return os.DirFS(s.cfg.DevDir)
+	}
+	return templateFS
+}
+
+func (s *Server) staticFiles() fs.FS {
+	root := fs.FS(staticFS)
+	if s.cfg.Dev {
+		root = os.DirFS(s.cfg.DevDir)
+	}
+	sub, _ := fs.Sub(root, "static")
+	return sub
+}
+
+// Handler is the whole site: routes, CSRF protection and security headers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.adapt(rt))
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.staticFiles())))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.store.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, &httpError{code: http.StatusForbidden, msg: "跨站请求已被拒绝，请从本系统页面重新提交。"})
+	}))
+	return securityHeaders(s.recoverer(cop.Handler(mux)))
+}
+
+func staticHandler(root fs.FS) http.Handler {
+	files := http.FileServerFS(root)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders keeps pages from being framed, sniffed or made to run
+// anything but our own scripts.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a 500 page and one log line.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.renderError(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ListenAndServe serves until ctx is done, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
+	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 2 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	ln, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}

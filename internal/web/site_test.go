@@ -1,0 +1,162 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"duban/internal/auth"
+	"duban/internal/notice"
+	"duban/internal/store"
+	"duban/internal/store/testdb"
+)
+
+// testPassword is every test account's password.
+const testPassword = "correct horse 1"
+
+var (
+	hashOnce sync.Once
+	testHash string
+)
+
+// site is a running server with one account per role, two unit accounts
+// (unit A leads task 1, unit B leads task 2) and a small notice.
+type site struct {
+	t        *testing.T
+	store    *store.Store
+	srv      *httptest.Server
+	server   *Server
+	users    map[string]*store.User // by login: admin, office, unit, unit2, leader, viewer
+	noticeID int64
+	tasks    []*store.Task // in order: 1 (unit A lead), 2 (unit B lead), 3 (group)
+	unitA    *store.Unit
+	unitB    *store.Unit
+}
+
+// siteNotice has three tasks under two headings, a leader and a group.
+func siteNotice() *notice.Notice {
+	return &notice.Notice{Issuer: "某省人民政府办公厅", DocNumber: "某政办〔2026〕9号", Year: 2026, Title: "2026年重点工作分工方案",
+		Schedule: notice.Schedule{Cycle: notice.CycleQuarterly},
+		Tasks: []notice.Task{
+			{No: "1", Path: []string{"一、稳增长"}, Text: "扩大有效投资，完成投资5000亿元以上。", Lead: []string{"省发展改革委"}, Support: []string{"省财政厅"},
+				Leaders: []string{"张副省长"}, Deadline: notice.NewDate(2026, 12, 31)},
+			{No: "2", Path: []string{"一、稳增长"}, Text: "促进消费<script>alert(1)</script>。", Lead: []string{"省商务厅"}, Support: []string{"省发展改革委"}},
+			{No: "3", Path: []string{"二、惠民生"}, Text: "办好十件民生实事。", Responsible: []string{"各省辖市政府"}, Leaders: []string{"李副省长"}},
+		}}
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	hashOnce.Do(func() { testHash, _ = auth.HashPassword(testPassword) })
+	st := testdb.New(t)
+	ctx := context.Background()
+	id, err := st.ImportNotice(ctx, siteNotice(), "site.txt", store.CLI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := &site{t: t, store: st, noticeID: id, users: map[string]*store.User{}}
+	ts.unitA, _ = st.UnitByName(ctx, "省发展改革委")
+	ts.unitB, _ = st.UnitByName(ctx, "省商务厅")
+	for _, nu := range []store.NewUser{
+		{Login: "admin", Name: "管理员", Role: store.RoleAdmin},
+		{Login: "office", Name: "督查室王科长", Role: store.RoleOffice},
+		{Login: "unit", Name: "发改委填报员", Role: store.RoleUnit, UnitID: ts.unitA.ID},
+		{Login: "unit2", Name: "商务厅填报员", Role: store.RoleUnit, UnitID: ts.unitB.ID},
+		{Login: "leader", Name: "张副省长", Role: store.RoleLeader, Leader: "张副省长"},
+		{Login: "viewer", Name: "查看员", Role: store.RoleViewer},
+	} {
+		nu.PasswordHash = testHash
+		uid, err := st.CreateUser(ctx, nu)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.users[nu.Login], _ = st.User(ctx, uid)
+	}
+	ts.tasks, _ = st.Tasks(ctx, store.TaskFilter{NoticeID: id})
+	ts.server, err = New(Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.srv = httptest.NewServer(ts.server.Handler())
+	t.Cleanup(ts.srv.Close)
+	return ts
+}
+
+// client returns a browser logged in as login, or anonymous for "".
+func (ts *site) client(login string) *http.Client {
+	ts.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if login == "" {
+		return c
+	}
+	resp, err := c.PostForm(ts.srv.URL+"/login", url.Values{"login": {login}, "password": {testPassword}})
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		ts.t.Fatalf("login %s: %s", login, resp.Status)
+	}
+	return c
+}
+
+// token issues an API token to login.
+func (ts *site) token(login string) string {
+	ts.t.Helper()
+	tok := auth.NewToken("dbn_")
+	if _, err := ts.store.CreateAPIToken(context.Background(), ts.users[login].ID, "test", auth.TokenHash(tok)); err != nil {
+		ts.t.Fatal(err)
+	}
+	return tok
+}
+
+// get fetches path and returns the status and body.
+func (ts *site) get(c *http.Client, path string) (int, string) {
+	ts.t.Helper()
+	resp, err := c.Get(ts.srv.URL + path)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// post submits a form and returns the status, body and Location.
+func (ts *site) post(c *http.Client, path string, form url.Values) (int, string, string) {
+	ts.t.Helper()
+	resp, err := c.PostForm(ts.srv.URL+path, form)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header.Get("Location")
+}
+
+// api calls the JSON API with a bearer token ("" for none).
+func (ts *site) api(method, path, token, body string) (int, string) {
+	ts.t.Helper()
+	req, _ := http.NewRequest(method, ts.srv.URL+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

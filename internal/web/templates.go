@@ -1,0 +1,161 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"duban/internal/notice"
+	"duban/internal/store"
+)
+
+// templates holds one template set per page, each with the layout and the
+// shared partials (files whose names start with "_").
+type templates struct {
+	pages    map[string]*template.Template
+	partials *template.Template
+	rendered sync.Map // names executed, so a test can insist on all of them
+}
+
+var funcs = template.FuncMap{
+	"roleLabel": store.RoleLabel,
+	"date": func(d notice.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return fmt.Sprintf("%d年%d月%d日", d.Y, d.M, d.D)
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Local().Format("2006-01-02 15:04")
+	},
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"path": func(p []string) string { return strings.Join(p, " › ") },
+	"qs":   queryString,
+}
+
+// queryString builds "?k=v&…" from pairs, leaving out empty values.
+func queryString(kv ...any) template.URL {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		val := fmt.Sprint(kv[i+1])
+		if val != "" && val != "0" {
+			v.Set(fmt.Sprint(kv[i]), val)
+		}
+	}
+	if len(v) == 0 {
+		return "?"
+	}
+	return template.URL("?" + v.Encode())
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func loadTemplates(root fs.FS) (*templates, error) {
+	names, err := fs.Glob(root, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	base := template.New("").Funcs(funcs)
+	var pages []string
+	for _, n := range names {
+		b := path.Base(n)
+		if strings.HasPrefix(b, "_") || b == "layout.html" {
+			if _, err := base.ParseFS(root, n); err != nil {
+				return nil, fmt.Errorf("template %s: %w", n, err)
+			}
+			continue
+		}
+		pages = append(pages, n)
+	}
+	t := &templates{pages: map[string]*template.Template{}, partials: base}
+	for _, n := range pages {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.ParseFS(root, n); err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		t.pages[strings.TrimSuffix(path.Base(n), ".html")] = clone
+	}
+	return t, nil
+}
+
+// page executes a page inside the layout.
+func (t *templates) page(w io.Writer, name string, data any) error {
+	p, ok := t.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	t.rendered.Store(name, true)
+	return p.ExecuteTemplate(w, "layout", data)
+}
+
+// render executes a partial on its own, for htmx.
+func (t *templates) render(w io.Writer, name string, data any) error {
+	t.rendered.Store("_"+name, true)
+	return t.partials.ExecuteTemplate(w, name, data)
+}
+
+// Base is what every page shows around its content.
+type Base struct {
+	Title string
+	User  *store.User
+	Flash string
+	Demo  bool
+}
+
+// base fills the common part of a page and takes the flash message.
+func (s *Server) base(w http.ResponseWriter, r *http.Request, title string) Base {
+	b := Base{Title: title, User: userFrom(r), Demo: s.cfg.Demo}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		b.Flash, _ = url.QueryUnescape(c.Value)
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	}
+	return b
+}
+
+const flashCookie = "duban_flash"
+
+// redirect answers a form with a redirect and a message for the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// render writes a page; a template error becomes a 500 before anything is sent.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) error {
+	if s.cfg.Dev {
+		if t, err := loadTemplates(s.templateFiles()); err == nil {
+			s.tmpl = t
+		} else {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.page(&buf, name, data); err != nil {
+		s.log.Error("template", "name", name, "err", err)
+		http.Error(w, "页面生成失败", http.StatusInternalServerError)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	_, err := buf.WriteTo(w)
+	return err
+}
