@@ -16,6 +16,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
 
 用法 (usage):
   duban parse [--format json|xlsx|text] [-o OUT] FILE   读取分工通知，输出台账 (FILE 为 - 时读标准输入)
+  duban serve [--addr ADDR] [--db DSN] [--demo] [--dev]  启动督办网站 (serve the web app)
+  duban import [--db DSN] [--show-warnings] FILE…       把分工通知导入数据库 (import notices)
 
 运行 duban COMMAND -h 查看各命令的选项。
 `
@@ -28,6 +30,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "parse":
 		return cmdParse(args[1:], stdin, stdout, stderr)
+	case "serve":
+		return cmdServe(args[1:], stderr)
+	case "import":
+		return cmdImport(args[1:], stdin, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -319,3 +319,21 @@ func TestQuarterEndMonthDay(t *testing.T) {
 	eq(t, "due", due, []string{"2024-03-20", "2024-06-20", "2024-09-20"})
 	eq(t, "cycle", n.Schedule.Cycle, CycleQuarterly)
 }
+
+func TestTargetsRoundTrip(t *testing.T) {
+	ts := []Target{{Indicator: "新增贷款", Op: ">=", Value: 7000, Unit: "亿元"}, {Indicator: "PM2.5浓度", Op: "<=", Value: 35.5, Unit: "微克/立方米"}}
+	got, err := ParseTargets(FormatTargets(ts) + "\n\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ts {
+		if got[i].Indicator != ts[i].Indicator || got[i].Op != ts[i].Op || got[i].Value != ts[i].Value || got[i].Unit != ts[i].Unit {
+			t.Errorf("%d: %+v; want %+v", i, got[i], ts[i])
+		}
+	}
+	for _, bad := range []string{"新增贷款7000亿元", "新增贷款 ≥ 很多 亿元", "≥"} {
+		if _, err := ParseTargets(bad); err == nil || !strings.Contains(err.Error(), "第 1 行") {
+			t.Errorf("ParseTargets(%q) = %v; want an error naming the line", bad, err)
+		}
+	}
+}

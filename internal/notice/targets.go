@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -111,4 +112,70 @@ func targetOp(verb, bound string) string {
 		return "≈"
 	}
 	return "="
+}
+
+// FindTargets returns the quantitative targets in a task's text, for a text
+// the office has edited.
+func FindTargets(text string) []Target { return findTargets(text) }
+
+var opSigns = map[string]string{">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈"}
+
+// String is the target as one line: "新增贷款 ≥ 7000 亿元".
+func (t Target) String() string {
+	op, ok := opSigns[t.Op]
+	if !ok {
+		op = t.Op
+	}
+	var parts []string
+	for _, p := range []string{strings.TrimSpace(t.Indicator), op, strconv.FormatFloat(t.Value, 'f', -1, 64), strings.TrimSpace(t.Unit)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// FormatTargets writes targets one per line, as ParseTargets reads them.
+func FormatTargets(ts []Target) string {
+	lines := make([]string, len(ts))
+	for i, t := range ts {
+		lines[i] = t.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ParseTargets reads targets written one per line as "指标 ≥ 数值 单位";
+// the comparison may be ≥ ≤ > < = ≈ (or >= <=). A line it cannot read is
+// an error that names it.
+func ParseTargets(s string) ([]Target, error) {
+	out := []Target{}
+	for i, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		f := strings.Fields(line)
+		at := -1
+		op := ""
+		for j, w := range f {
+			for code, sign := range opSigns {
+				if w == sign || w == code {
+					at, op = j, code
+				}
+			}
+			if at >= 0 {
+				break
+			}
+		}
+		if at < 0 || at+1 >= len(f) {
+			return nil, fmt.Errorf("第 %d 行“%s”格式不对：应写作“指标 ≥ 数值 单位”，例如“新增贷款 ≥ 7000 亿元”", i+1, line)
+		}
+		v, err := strconv.ParseFloat(f[at+1], 64)
+		if err != nil {
+			return nil, fmt.Errorf("第 %d 行“%s”的数值“%s”不是数字", i+1, line, f[at+1])
+		}
+		out = append(out, Target{Indicator: strings.Join(f[:at], ""), Op: op, Value: v,
+			Unit: strings.Join(f[at+2:], ""), Text: line})
+	}
+	return out, nil
 }

@@ -136,16 +136,21 @@ func writeTasks(f *excelize.File, st styles, n *notice.Notice) error {
 		}
 		row++
 	}
+	return writeTable(f, st, SheetLedger, row, ledgerHeader, taskRows(n))
+}
+
+// taskRows are the cells of the ledger table, one row per task.
+func taskRows(n *notice.Notice) [][]string {
 	rows := make([][]string, len(n.Tasks))
 	for i := range n.Tasks {
 		t := &n.Tasks[i]
 		rows[i] = []string{
 			t.No, strings.Join(t.Path, pathSep), t.Text,
 			strings.Join(t.Lead, listSep), strings.Join(t.Support, listSep), strings.Join(t.Responsible, listSep),
-			strings.Join(t.Leaders, listSep), deadline(t.Deadline, t.DeadlineText), targets(t.Targets),
+			strings.Join(t.Leaders, listSep), deadline(t.Deadline, t.DeadlineText), notice.FormatTargets(t.Targets),
 		}
 	}
-	return writeTable(f, st, SheetLedger, row, ledgerHeader, rows)
+	return rows
 }
 
 func mergedLine(f *excelize.File, sheet string, row int, lastCol, text string, style int) error {
@@ -287,27 +292,6 @@ func deadline(d notice.Date, text string) string {
 		return d.String()
 	}
 	return text
-}
-
-var opSigns = map[string]string{">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈"}
-
-// targets renders one target per line: "新增贷款 ≥ 7000 亿元".
-func targets(ts []notice.Target) string {
-	lines := make([]string, 0, len(ts))
-	for _, t := range ts {
-		op, ok := opSigns[t.Op]
-		if !ok {
-			op = t.Op
-		}
-		var parts []string
-		for _, p := range []string{strings.TrimSpace(t.Indicator), op, strconv.FormatFloat(t.Value, 'f', -1, 64), strings.TrimSpace(t.Unit)} {
-			if p != "" {
-				parts = append(parts, p)
-			}
-		}
-		lines = append(lines, strings.Join(parts, " "))
-	}
-	return strings.Join(lines, "\n")
 }
 
 func annexRows(rows []notice.AnnexRow) [][]string {

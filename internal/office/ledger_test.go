@@ -411,7 +411,7 @@ func TestTargets(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
-			if got := targets(tc.in); got != tc.want {
+			if got := notice.FormatTargets(tc.in); got != tc.want {
 				t.Errorf("targets = %q, want %q", got, tc.want)
 			}
 		})

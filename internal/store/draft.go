@@ -84,3 +84,9 @@ func (s *Store) ImportDraft(ctx context.Context, d *Draft, by Actor) (int64, err
 	_, err = s.w.ExecContext(ctx, s.d.rebind("DELETE FROM drafts WHERE id = ?"), d.ID)
 	return id, err
 }
+
+// DeleteDraft discards userID's draft.
+func (s *Store) DeleteDraft(ctx context.Context, id, userID int64) error {
+	_, err := s.w.ExecContext(ctx, s.d.rebind("DELETE FROM drafts WHERE id = ? AND user_id = ?"), id, userID)
+	return err
+}

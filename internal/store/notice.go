@@ -277,3 +277,36 @@ func (s *Store) DeleteNotice(ctx context.Context, id int64, by Actor) error {
 			map[string]any{"title": info.Title, "doc_number": info.DocNumber}, nil)
 	})
 }
+
+// NoticeUnits lists the units named on a notice's tasks that sc sees, by
+// name, for the ledger's filters.
+func (s *Store) NoticeUnits(ctx context.Context, noticeID int64, sc Scope) ([]UnitRef, error) {
+	w := where{}
+	w.add("t.notice_id = ?", noticeID)
+	w.scope(sc)
+	var out []UnitRef
+	err := eachRow(ctx, s.r(), `SELECT DISTINCT u.id, u.name FROM units u JOIN assignments a2 ON a2.unit_id = u.id
+		JOIN tasks t ON t.id = a2.task_id WHERE `+w.sql()+" ORDER BY u.name", w.args, func(sc func(...any) error) error {
+		var u UnitRef
+		err := sc(&u.ID, &u.Name)
+		out = append(out, u)
+		return err
+	})
+	return out, err
+}
+
+// NoticeLeaders counts a notice's tasks (every notice's for 0) under each
+// leader that sc sees, most first.
+func (s *Store) NoticeLeaders(ctx context.Context, noticeID int64, sc Scope) ([]Count, error) {
+	w := where{}
+	if noticeID != 0 {
+		w.add("t.notice_id = ?", noticeID)
+	}
+	w.scope(sc)
+	rows, err := s.r().query(ctx, `SELECT l.name, COUNT(*) FROM task_leaders l JOIN tasks t ON t.id = l.task_id
+		WHERE `+w.sql()+` GROUP BY l.name ORDER BY COUNT(*) DESC, l.name`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("count leaders: %w", err)
+	}
+	return scanCounts(rows)
+}

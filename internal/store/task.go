@@ -355,14 +355,7 @@ func scanCounts(rows interface {
 
 // Leaders counts the tasks under each leader that sc sees, most first.
 func (s *Store) Leaders(ctx context.Context, sc Scope) ([]Count, error) {
-	w := where{}
-	w.scope(sc)
-	rows, err := s.r().query(ctx, `SELECT l.name, COUNT(*) FROM task_leaders l JOIN tasks t ON t.id = l.task_id
-		WHERE `+w.sql()+` GROUP BY l.name ORDER BY COUNT(*) DESC, l.name`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("count leaders: %w", err)
-	}
-	return scanCounts(rows)
+	return s.NoticeLeaders(ctx, 0, sc)
 }
 
 // Task returns one task if sc may see it; a task outside the scope is

@@ -43,6 +43,14 @@ var funcs = template.FuncMap{
 	"add":  func(a, b int) int { return a + b },
 	"path": func(p []string) string { return strings.Join(p, " › ") },
 	"qs":   queryString,
+	// roleOf pairs a task with a role for the "roleunits" template.
+	"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
+	"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+}
+
+type roleUnits struct {
+	Task *store.Task
+	Role string
 }
 
 // queryString builds "?k=v&…" from pairs, leaving out empty values.

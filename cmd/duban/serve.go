@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"duban/internal/auth"
+	"duban/internal/store"
+	"duban/internal/web"
+)
+
+// Defaults, in one place. Flags win over the environment, which wins over
+// these.
+const (
+	defaultAddr = "127.0.0.1:8080"
+	defaultDB   = "duban.db"
+	// devDir holds the templates and static files --dev reads from disk.
+	devDir = "internal/web"
+	// seedGlob is where --demo finds its notices, from the repository root.
+	seedGlob = "testdata/seeds/*.txt"
+	// demoPassword is the password of every demo account: short on
+	// purpose, so it skips the password policy.
+	demoPassword = "demo"
+)
+
+const serveUsage = `用法 (usage): duban serve [--addr ADDR] [--db DSN] [--demo] [--dev]
+
+启动督办网站。数据库默认为当前目录下的 duban.db（SQLite），
+postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管理员账号 admin。
+
+环境变量 (environment)：
+  DUBAN_ADDR            监听地址，同 --addr
+  DUBAN_DB              数据库，同 --db
+  DUBAN_ADMIN_PASSWORD  新数据库中 admin 的初始密码（不设则随机生成并显示一次）
+
+选项 (options)：
+`
+
+// serveConfig is everything `duban serve` is told, validated once.
+type serveConfig struct {
+	Addr string
+	DB   string
+	Demo bool
+	Dev  bool
+	// AdminPassword comes from DUBAN_ADMIN_PASSWORD; it is never printed.
+	AdminPassword string
+}
+
+// getenv reads the environment; a parameter so tests could replace it.
+type getenv func(string) string
+
+// first is the first of vs that is not empty: a flag, then the
+// environment, then the default.
+func first(vs ...string) string {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// dbFlag adds --db. Its default is resolved after parsing, by dbFrom, so
+// that -h never prints a DUBAN_DB that holds a password.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "数据库：SQLite 文件路径或 postgres://…，默认 $DUBAN_DB 或 "+defaultDB+" (database)")
+}
+
+// dbFrom is --db, else DUBAN_DB, else duban.db.
+func dbFrom(flagValue string, env getenv) string {
+	return first(flagValue, env("DUBAN_DB"), defaultDB)
+}
+
+// errUsage is a usage error already reported.
+var errUsage = errors.New("usage")
+
+// parseServeConfig reads flags over the environment. Its errors have
+// already been reported; flag.ErrHelp means -h was asked for.
+func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage); fs.PrintDefaults() }
+	var c serveConfig
+	addr := fs.String("addr", "", "监听地址，默认 $DUBAN_ADDR 或 "+defaultAddr+" (listen address)")
+	db := dbFlag(fs)
+	fs.BoolVar(&c.Demo, "demo", false, "载入五份示例通知并创建演示账号，密码 demo (load the seed notices and demo accounts)")
+	fs.BoolVar(&c.Dev, "dev", false, "每次请求从 internal/web 读取模板和静态文件 (read templates from disk)")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return c, err
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "duban: serve 不接受参数 %q (unexpected argument)\n", rest[0])
+		return c, errUsage
+	}
+	c.Addr = first(*addr, env("DUBAN_ADDR"), defaultAddr)
+	c.DB = dbFrom(*db, env)
+	c.AdminPassword = env("DUBAN_ADMIN_PASSWORD")
+	return c, nil
+}
+
+// validate checks what can be checked before touching the database.
+func (c *serveConfig) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("监听地址 %q 无效，应为 主机:端口，如 127.0.0.1:8080 (invalid address)", c.Addr)
+	}
+	if c.AdminPassword != "" {
+		if err := auth.CheckPolicy(c.AdminPassword); err != nil {
+			return fmt.Errorf("环境变量 DUBAN_ADMIN_PASSWORD 不符合密码要求：%s (DUBAN_ADMIN_PASSWORD fails the password policy)", err)
+		}
+	}
+	if c.Dev {
+		if fi, err := os.Stat(filepath.Join(devDir, "templates")); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--dev 需要在仓库根目录运行（找不到 %s/templates）(run --dev from the repository root)", devDir)
+		}
+	}
+	return nil
+}
+
+func cmdServe(args []string, stderr io.Writer) int {
+	cfg, err := parseServeConfig(args, os.Getenv, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintf(stderr, "duban: %s\n", oneLine(err))
+		return 2
+	}
+	var seeds []string
+	if cfg.Demo {
+		seeds, _ = filepath.Glob(seedGlob)
+		if len(seeds) == 0 {
+			fmt.Fprintf(stderr, "duban: --demo 找不到示例通知 %s，请在仓库根目录运行 (no seed notices: run from the repository root)\n", seedGlob)
+			return 2
+		}
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	st, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		fmt.Fprintf(stderr, "duban: 无法打开数据库 %s (cannot open database): %s\n", redactDSN(cfg.DB), oneLine(err))
+		return 1
+	}
+	defer st.Close()
+
+	if err := ensureAdmin(ctx, st, cfg, stderr); err != nil {
+		fmt.Fprintf(stderr, "duban: 无法创建管理员账号 (cannot create the admin account): %s\n", oneLine(err))
+		return 1
+	}
+	if cfg.Demo {
+		if err := loadDemo(ctx, st, cfg, seeds, log); err != nil {
+			fmt.Fprintf(stderr, "duban: 无法载入演示数据 (cannot load the demo data): %s\n", oneLine(err))
+			return 1
+		}
+	}
+
+	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo}, st, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
+		return 1
+	}
+	ready := func(addr string) {
+		u := "http://" + displayAddr(addr)
+		fmt.Fprintf(stderr, "duban 已启动：%s (listening on %s)\n", u, u)
+		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev)
+	}
+	if err := srv.ListenAndServe(ctx, cfg.Addr, ready); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			fmt.Fprintf(stderr, "duban: 地址 %s 已被占用，请用 --addr 换一个端口 (address already in use)\n", cfg.Addr)
+		} else {
+			fmt.Fprintf(stderr, "duban: 网站停止 (server stopped): %s\n", oneLine(err))
+		}
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// ensureAdmin gives a new database its first account, admin. Its password
+// is DUBAN_ADMIN_PASSWORD, "demo" for --demo, or else random and shown once.
+func ensureAdmin(ctx context.Context, st *store.Store, cfg serveConfig, stderr io.Writer) error {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw, show := cfg.AdminPassword, false
+	switch {
+	case pw != "":
+	case cfg.Demo:
+		pw = demoPassword
+	default:
+		pw, show = auth.RandomPassword(), true
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	_, err = st.CreateUser(ctx, store.NewUser{Login: "admin", Name: store.RoleAdmin.Label(), Role: store.RoleAdmin, PasswordHash: hash})
+	if err != nil {
+		return err
+	}
+	if show {
+		printPasswordBox(stderr, pw)
+	}
+	return nil
+}
+
+// printPasswordBox shows the generated admin password, the one time it
+// is ever shown.
+func printPasswordBox(w io.Writer, pw string) {
+	bar := strings.Repeat("═", 48)
+	fmt.Fprintf(w, "╔%s\n║ 管理员账号 admin 的初始密码：%s\n║ 请登录后在“我的账号”中修改。此密码只显示这一次。\n"+
+		"║ (initial password of admin, shown only this once)\n╚%s\n", bar, pw, bar)
+}
+
+// displayAddr makes a listening address something to click: a wildcard
+// host becomes localhost.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// redactDSN hides a PostgreSQL password.
+func redactDSN(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"duban/internal/store"
+)
+
+// directoryRoutes are the unit directory, the leaders and the accounts.
+func (s *Server) directoryRoutes() []route {
+	return []route{
+		{pattern: "GET /units", roles: readers, h: s.unitList},
+		{pattern: "POST /units/merge", roles: staff, h: s.unitMerge},
+		{pattern: "GET /units/{id}", roles: allRoles, h: s.unitShow},
+		{pattern: "POST /units/{id}/members", roles: staff, h: s.unitMembersSave},
+		{pattern: "GET /my", roles: allRoles, h: s.my},
+		{pattern: "GET /leaders", roles: readers, h: s.leaderList},
+		{pattern: "GET /leaders/{name}", roles: readers, h: s.leaderShow},
+		{pattern: "GET /users", roles: admins, h: s.userList},
+		{pattern: "POST /users", roles: admins, h: s.userCreate},
+		{pattern: "POST /users/{id}/unlock", roles: admins, h: s.userUnlock},
+		{pattern: "POST /users/{id}/password", roles: admins, h: s.userPasswordReset},
+	}
+}
+
+// my sends an account to its own page: a unit to its unit, a leader to the
+// tasks under them, everyone else home.
+func (s *Server) my(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r)
+	switch {
+	case u.Role == store.RoleUnit && u.UnitID != 0:
+		return s.redirect(w, r, unitHref(u.UnitID), "")
+	case u.Role == store.RoleLeader && u.Leader != "":
+		return s.redirect(w, r, leaderHref(u.Leader), "")
+	}
+	return s.redirect(w, r, "/", "")
+}
+
+func unitHref(id int64) string { return "/units/" + strconv.FormatInt(id, 10) }
+
+// leaderHref is a leader's page; the name is escaped as one path segment.
+func leaderHref(name string) string { return "/leaders/" + url.PathEscape(name) }
+
+// pager is the page links under a long list.
+type pager struct {
+	Prev, Next string // "" at either end
+	Links      []pageLink
+}
+
+// pageLink is one page number, or a gap ("…") when Href and Current are empty.
+type pageLink struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// newPager links the pages of a list shown per pages at a time; base holds
+// the query the list was asked with. It is nil when one page holds it all.
+func newPager(path string, base url.Values, page, pages int) *pager {
+	if pages <= 1 {
+		return nil
+	}
+	href := func(n int) string {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		} else {
+			v.Del("page")
+		}
+		if len(v) == 0 {
+			return path
+		}
+		return path + "?" + v.Encode()
+	}
+	p := &pager{}
+	if page > 1 {
+		p.Prev = href(page - 1)
+	}
+	if page < pages {
+		p.Next = href(page + 1)
+	}
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < page-3 || n > page+3) {
+			if l := len(p.Links); l == 0 || !p.Links[l-1].Gap {
+				p.Links = append(p.Links, pageLink{Gap: true})
+			}
+			continue
+		}
+		p.Links = append(p.Links, pageLink{N: n, Href: href(n), Current: n == page})
+	}
+	return p
+}
+
+// unitPageParam reads ?page=, 1 when absent or unreadable.
+func unitPageParam(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// postedID reads a positive id from a form field.
+func postedID(r *http.Request, field string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PostFormValue(field), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// zhQuoted is a name in Chinese quotation marks, for messages.
+func zhQuoted(name string) string { return fmt.Sprintf("“%s”", name) }

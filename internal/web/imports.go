@@ -1,0 +1,209 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"duban/internal/notice"
+	"duban/internal/store"
+)
+
+type importPage struct {
+	Base
+	Error string
+	Text  string
+}
+
+func (s *Server) importShow(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "import", &importPage{Base: s.base(w, r, "导入通知")})
+}
+
+// importUpload parses the notice into a draft the office checks before
+// anything reaches the ledger.
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
+	name, n, err := s.readSubmittedNotice(w, r)
+	if err != nil {
+		code, msg := status(err)
+		if code >= 500 {
+			return err
+		}
+		return s.render(w, r, code, "import", &importPage{Base: s.base(w, r, "导入通知"), Error: msg, Text: r.FormValue("text")})
+	}
+	id, err := s.store.SaveDraft(r.Context(), userFrom(r).ID, name, n)
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, fmt.Sprintf("/import/%d", id), "")
+}
+
+type draftRow struct {
+	I       int
+	Heading string
+	Task    notice.Task
+	Notes   []string // the parser's warnings about this task
+}
+
+type draftPage struct {
+	Base
+	Draft    *store.Draft
+	Rows     []draftRow
+	Warnings []notice.Warning // those about no single task
+	Error    string
+}
+
+func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.draft(r)
+	if err != nil {
+		return err
+	}
+	return s.renderDraft(w, r, http.StatusOK, d, "")
+}
+
+func (s *Server) draft(r *http.Request) (*store.Draft, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Draft(r.Context(), id, userFrom(r).ID)
+}
+
+func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d *store.Draft, msg string) error {
+	p := &draftPage{Base: s.base(w, r, "核对导入："+d.Notice.Title), Draft: d, Error: msg}
+	ts := d.Notice.Tasks
+	notes := map[int][]string{}
+	for _, wn := range d.Notice.Warnings {
+		i := taskAtLine(ts, wn.Line)
+		if i < 0 {
+			p.Warnings = append(p.Warnings, wn)
+			continue
+		}
+		notes[i] = append(notes[i], wn.Message)
+	}
+	prev := "\x00"
+	for i, t := range ts {
+		row := draftRow{I: i, Task: t, Notes: notes[i]}
+		if h := strings.Join(t.Path, " › "); h != prev {
+			row.Heading, prev = h, h
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return s.render(w, r, code, "draft", p)
+}
+
+// taskAtLine is the task whose text spans line, or -1.
+func taskAtLine(ts []notice.Task, line int) int {
+	if line <= 0 {
+		return -1
+	}
+	for i := range ts {
+		end := int(^uint(0) >> 1)
+		if i+1 < len(ts) {
+			end = ts[i+1].Line
+		}
+		if ts[i].Line <= line && line < end {
+			return i
+		}
+	}
+	return -1
+}
+
+// draftSubmit saves the office's corrections, then imports or discards.
+func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.draft(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u := userFrom(r)
+	if r.PostFormValue("action") == "discard" {
+		if err := s.store.DeleteDraft(ctx, d.ID, u.ID); err != nil {
+			return err
+		}
+		return s.redirect(w, r, "/import", "已放弃这次导入。")
+	}
+	notes := applyCorrections(d.Notice, r)
+	if err := s.store.UpdateDraft(ctx, d.ID, u.ID, d.Notice); err != nil {
+		return err
+	}
+	if r.PostFormValue("action") != "confirm" || len(notes) > 0 {
+		msg := strings.Join(notes, "；")
+		if msg == "" {
+			return s.redirect(w, r, fmt.Sprintf("/import/%d", d.ID), "修改已保存，尚未导入。")
+		}
+		return s.renderDraft(w, r, http.StatusBadRequest, d, msg+"。修改已保存，请核对后再确认导入。")
+	}
+	id, err := s.store.ImportDraft(ctx, d, u.Actor())
+	var dup *store.DuplicateError
+	switch {
+	case errors.As(err, &dup):
+		return s.renderDraft(w, r, http.StatusConflict, d, dup.Error()+"。")
+	case err != nil:
+		return err
+	}
+	s.log.Info("notice imported", "id", id, "tasks", len(d.Notice.Tasks), "by", u.Login)
+	return s.redirect(w, r, fmt.Sprintf("/notices/%d", id), fmt.Sprintf("已导入 %d 项任务。", len(d.Notice.Tasks)))
+}
+
+// applyCorrections applies the preview form to the draft and returns what
+// it could not take as typed (a date that is not a date is kept as the
+// deadline's words, so nothing typed is lost).
+func applyCorrections(n *notice.Notice, r *http.Request) []string {
+	var notes []string
+	form := func(k string) (string, bool) {
+		v, ok := r.PostForm[k]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return strings.TrimSpace(strings.ReplaceAll(v[0], "\r\n", "\n")), true
+	}
+	for k, dst := range map[string]*string{"issuer": &n.Issuer, "doc_number": &n.DocNumber, "title": &n.Title} {
+		if v, ok := form(k); ok {
+			*dst = v
+		}
+	}
+	if v, ok := form("year"); ok {
+		if y, err := strconv.Atoi(v); err == nil && y >= 1949 && y <= 2200 {
+			n.Year = y
+		} else if v != "" {
+			notes = append(notes, fmt.Sprintf("年度“%s”无效", v))
+		}
+	}
+	kept := n.Tasks[:0]
+	for i, t := range n.Tasks {
+		key := func(f string) string { return f + "-" + strconv.Itoa(i) }
+		if v, _ := form(key("drop")); v == "1" {
+			continue
+		}
+		if v, ok := form(key("text")); ok {
+			if v == "" {
+				notes = append(notes, fmt.Sprintf("第 %s 项的任务内容为空", t.No))
+			} else if v != t.Text {
+				t.Text, t.Targets = v, notice.FindTargets(v)
+			}
+		}
+		for f, dst := range map[string]*[]string{"lead": &t.Lead, "support": &t.Support, "responsible": &t.Responsible, "leaders": &t.Leaders} {
+			if v, ok := form(key(f)); ok {
+				*dst = splitNames(v)
+			}
+		}
+		if v, ok := form(key("deadline")); ok && v != t.Deadline.String() {
+			if v == "" {
+				t.Deadline = notice.Date{}
+			} else if d, err := notice.ParseDate(v); err == nil {
+				t.Deadline = d
+			} else {
+				t.Deadline, t.DeadlineText = notice.Date{}, v
+				notes = append(notes, fmt.Sprintf("第 %s 项的完成时限“%s”不是日期，已记为时限说明", t.No, v))
+			}
+		}
+		kept = append(kept, t)
+	}
+	n.Tasks = kept
+	if len(n.Tasks) == 0 {
+		notes = append(notes, "所有任务都被删除了，无法导入")
+	}
+	return notes
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"duban/internal/office"
+	"duban/internal/store"
+)
+
+// pageSize is how many tasks a ledger page shows; a province's notice
+// (~150 tasks) fits on one, a national ledger pages.
+const pageSize = 200
+
+type homePage struct {
+	Base
+	Notices []*store.NoticeInfo
+	Total   int
+	CanEdit bool
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r)
+	if u.Role == store.RoleUnit {
+		return s.redirect(w, r, fmt.Sprintf("/units/%d", u.UnitID), "")
+	}
+	ns, err := s.store.Notices(r.Context(), u.Scope())
+	if err != nil {
+		return err
+	}
+	p := &homePage{Base: s.base(w, r, "通知与台账"), Notices: ns, CanEdit: u.CanEdit()}
+	for _, n := range ns {
+		p.Total += n.TaskCount
+	}
+	return s.render(w, r, http.StatusOK, "home", p)
+}
+
+// ledgerQuery is the ledger's filters as the URL carries them.
+type ledgerQuery struct {
+	Unit    int64
+	Role    string
+	Leader  string
+	Heading string
+	Q       string
+	Page    int
+}
+
+func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
+	v := r.URL.Query()
+	q := ledgerQuery{Role: v.Get("role"), Leader: v.Get("leader"), Heading: v.Get("heading"), Q: strings.TrimSpace(v.Get("q")), Page: 1}
+	if s := v.Get("unit"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id < 0 {
+			return q, badRequest("筛选条件中的单位无效。")
+		}
+		q.Unit = id
+	}
+	switch q.Role {
+	case "", store.Lead, store.Support, store.Responsible:
+	default:
+		return q, badRequest("筛选条件中的角色无效。")
+	}
+	if s := v.Get("page"); s != "" {
+		p, err := strconv.Atoi(s)
+		if err != nil || p < 1 {
+			return q, badRequest("页码无效。")
+		}
+		q.Page = p
+	}
+	if len([]rune(q.Q)) > 100 {
+		return q, badRequest("搜索内容过长。")
+	}
+	return q, nil
+}
+
+func (q ledgerQuery) filter(noticeID int64, sc store.Scope) store.TaskFilter {
+	return store.TaskFilter{NoticeID: noticeID, UnitID: q.Unit, Role: q.Role, Leader: q.Leader, Heading: q.Heading,
+		Query: q.Q, Scope: sc}
+}
+
+// URL is the query string of these filters on another page.
+func (q ledgerQuery) URL(page int) template.URL {
+	v := q.values()
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return template.URL("?" + v.Encode())
+}
+
+func (q ledgerQuery) values() url.Values {
+	v := url.Values{}
+	if q.Unit != 0 {
+		v.Set("unit", strconv.FormatInt(q.Unit, 10))
+	}
+	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// WithHeading is the query for one heading of the sidebar.
+func (q ledgerQuery) WithHeading(h string) template.URL {
+	q.Heading = h
+	return q.URL(1)
+}
+
+// Filtered reports whether any filter is set.
+func (q ledgerQuery) Filtered() bool {
+	return q.Unit != 0 || q.Role != "" || q.Leader != "" || q.Heading != "" || q.Q != ""
+}
+
+// ledgerRow is a task of the table, preceded by its heading when the
+// heading changes.
+type ledgerRow struct {
+	Heading string
+	Task    *store.Task
+}
+
+type noticePage struct {
+	Base
+	Notice   *store.NoticeInfo
+	Q        ledgerQuery
+	Units    []store.UnitRef
+	Leaders  []store.Count
+	Headings []store.Count
+	Total    int            // tasks the filters select
+	ByRole   map[string]int // with a unit filter: its tasks in each role
+	Rows     []ledgerRow
+	Page     int
+	Pager    *pager // nil on one page
+	CanEdit  bool
+	IsAdmin  bool
+}
+
+func (s *Server) noticeShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	q, err := readLedgerQuery(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(r)
+	sc := u.Scope()
+	ctx := r.Context()
+	n, err := s.store.Notice(ctx, id, sc)
+	if err != nil {
+		return err
+	}
+	if sc.Limited() && n.TaskCount == 0 {
+		return errNotFound
+	}
+	p := &noticePage{Base: s.base(w, r, n.Title), Notice: n, Q: q, CanEdit: u.CanEdit(), IsAdmin: u.Role == store.RoleAdmin}
+	f := q.filter(id, sc)
+	if p.Units, err = s.store.NoticeUnits(ctx, id, sc); err != nil {
+		return err
+	}
+	if p.Leaders, err = s.store.NoticeLeaders(ctx, id, sc); err != nil {
+		return err
+	}
+	if p.Headings, err = s.store.HeadingCounts(ctx, f); err != nil {
+		return err
+	}
+	if p.Total, err = s.store.CountTasks(ctx, f); err != nil {
+		return err
+	}
+	if q.Unit != 0 {
+		if p.ByRole, err = s.store.RoleCounts(ctx, f); err != nil {
+			return err
+		}
+	}
+	page, pages := q.page(p.Total)
+	p.Page, p.Pager = page, newPager(r.URL.Path, q.values(), page, pages)
+	f.Limit, f.Offset = pageSize, (page-1)*pageSize
+	ts, err := s.store.Tasks(ctx, f)
+	if err != nil {
+		return err
+	}
+	p.Rows = ledgerRows(ts)
+	return s.render(w, r, http.StatusOK, "notice", p)
+}
+
+// page clamps the asked page to the pages total rows fill.
+func (q ledgerQuery) page(total int) (page, pages int) {
+	pages = max(1, (total+pageSize-1)/pageSize)
+	return min(q.Page, pages), pages
+}
+
+func ledgerRows(ts []*store.Task) []ledgerRow {
+	rows := make([]ledgerRow, 0, len(ts))
+	prev := "\x00"
+	for _, t := range ts {
+		h := strings.Join(t.Path, " › ")
+		row := ledgerRow{Task: t}
+		if h != prev && h != "" {
+			row.Heading = h
+		}
+		prev = h
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, ext, ctype string) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	q, err := readLedgerQuery(r)
+	if err != nil {
+		return err
+	}
+	sc := userFrom(r).Scope()
+	n, err := s.store.LedgerNotice(r.Context(), q.filter(id, sc))
+	if err != nil {
+		return err
+	}
+	if len(n.Tasks) == 0 && sc.Limited() {
+		return errNotFound
+	}
+	name := n.Title
+	if name == "" {
+		name = "台账"
+	}
+	name = strings.NewReplacer("/", "_", `\`, "_", "\"", "", "\n", " ").Replace(name) + "台账." + ext
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", ext, url.PathEscape(name)))
+	if ext == "csv" {
+		return office.WriteCSV(w, n)
+	}
+	return office.WriteLedger(w, n)
+}
+
+func (s *Server) noticeExportXLSX(w http.ResponseWriter, r *http.Request) error {
+	return s.noticeExport(w, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+}
+
+func (s *Server) noticeExportCSV(w http.ResponseWriter, r *http.Request) error {
+	return s.noticeExport(w, r, "csv", "text/csv; charset=utf-8")
+}
+
+func (s *Server) noticeDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		return badRequest("请勾选确认后再删除。")
+	}
+	if err := s.store.DeleteNotice(r.Context(), id, userFrom(r).Actor()); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/", "通知及其全部任务已删除；审计日志保留删除记录。")
+}

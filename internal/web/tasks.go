@@ -1,0 +1,216 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"duban/internal/notice"
+	"duban/internal/store"
+)
+
+type taskPage struct {
+	Base
+	Task    *store.Task
+	History []historyEntry
+	CanEdit bool
+}
+
+type historyEntry struct {
+	At      time.Time
+	User    string
+	Changes []fieldChange
+}
+
+type fieldChange struct {
+	Label, Before, After string
+}
+
+func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	u := userFrom(r)
+	t, err := s.store.Task(r.Context(), id, u.Scope())
+	if err != nil {
+		return err
+	}
+	h, err := s.store.History(r.Context(), store.EntityTask, id)
+	if err != nil {
+		return err
+	}
+	p := &taskPage{Base: s.base(w, r, "任务 "+t.No), Task: t, CanEdit: u.CanEdit()}
+	for _, e := range h {
+		p.History = append(p.History, historyEntry{At: e.At, User: e.UserName, Changes: taskChanges(e.Before, e.After)})
+	}
+	return s.render(w, r, http.StatusOK, "task", p)
+}
+
+// taskChanges lists the fields an audit entry changed, as the page shows them.
+func taskChanges(before, after json.RawMessage) []fieldChange {
+	var b, a store.TaskFields
+	json.Unmarshal(before, &b)
+	json.Unmarshal(after, &a)
+	list := func(s []string) string { return strings.Join(s, "、") }
+	var out []fieldChange
+	for _, c := range []fieldChange{
+		{"任务内容", b.Text, a.Text},
+		{"牵头单位", list(b.Lead), list(a.Lead)},
+		{"配合单位", list(b.Support), list(a.Support)},
+		{"责任单位", list(b.Responsible), list(a.Responsible)},
+		{"责任领导", list(b.Leaders), list(a.Leaders)},
+		{"完成时限", b.Deadline.String(), a.Deadline.String()},
+		{"时限说明", b.DeadlineText, a.DeadlineText},
+		{"量化指标", notice.FormatTargets(b.Targets), notice.FormatTargets(a.Targets)},
+	} {
+		if c.Before != c.After {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// taskForm is the edit form as typed, kept whole when it is refused.
+type taskForm struct {
+	Text, Lead, Support, Responsible, Leaders string
+	Deadline, DeadlineText, Targets           string
+	Version                                   int
+	// The text and targets as the form was opened: targets follow an
+	// edited text unless the office edited them too.
+	TextOrig, TargetsOrig string
+}
+
+func formOf(t *store.Task) taskForm {
+	f := taskForm{Text: t.Text, Lead: strings.Join(t.Units(store.Lead), "、"), Support: strings.Join(t.Units(store.Support), "、"),
+		Responsible: strings.Join(t.Units(store.Responsible), "、"), Leaders: strings.Join(t.Leaders, "、"),
+		Deadline: t.Deadline.String(), DeadlineText: t.DeadlineText, Targets: notice.FormatTargets(t.Targets), Version: t.Version}
+	f.TextOrig, f.TargetsOrig = f.Text, f.Targets
+	return f
+}
+
+func readTaskForm(r *http.Request) taskForm {
+	v := func(k string) string { return strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(k), "\r\n", "\n")) }
+	f := taskForm{Text: v("text"), Lead: v("lead"), Support: v("support"), Responsible: v("responsible"), Leaders: v("leaders"),
+		Deadline: v("deadline"), DeadlineText: v("deadline_text"), Targets: v("targets"), TextOrig: v("text_orig"), TargetsOrig: v("targets_orig")}
+	f.Version, _ = strconv.Atoi(v("version"))
+	return f
+}
+
+// splitNames reads a list of names typed one per line or separated by 、,;
+func splitNames(s string) []string {
+	var out []string
+	for _, n := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、，,；;\n", r) }) {
+		n = strings.TrimSpace(n)
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// fields checks the form and turns it into what the store saves.
+func (f taskForm) fields() (store.TaskFields, error) {
+	out := store.TaskFields{Text: f.Text, Lead: splitNames(f.Lead), Support: splitNames(f.Support),
+		Responsible: splitNames(f.Responsible), Leaders: splitNames(f.Leaders), DeadlineText: f.DeadlineText}
+	var problems []string
+	if f.Text == "" {
+		problems = append(problems, "任务内容不能为空")
+	}
+	if len([]rune(f.Text)) > 5000 {
+		problems = append(problems, "任务内容不能超过 5000 字")
+	}
+	if len(out.Lead)+len(out.Support)+len(out.Responsible) > 200 {
+		problems = append(problems, "单位不能超过 200 个")
+	}
+	for _, l := range [][]string{out.Lead, out.Support, out.Responsible, out.Leaders} {
+		for _, n := range l {
+			if len([]rune(n)) > 100 {
+				problems = append(problems, fmt.Sprintf("名称“%s”过长", n))
+			}
+		}
+	}
+	if f.Deadline != "" {
+		d, err := notice.ParseDate(f.Deadline)
+		if err != nil {
+			problems = append(problems, "完成时限不是有效日期（应为 2026-06-30 的格式）")
+		}
+		out.Deadline = d
+	}
+	if f.Targets == f.TargetsOrig && f.Text != f.TextOrig {
+		out.Targets = notice.FindTargets(f.Text)
+	} else if ts, err := notice.ParseTargets(f.Targets); err != nil {
+		problems = append(problems, "量化指标"+err.Error())
+	} else {
+		out.Targets = ts
+	}
+	if f.Version <= 0 {
+		problems = append(problems, "表单缺少版本号，请重新打开编辑页面")
+	}
+	if len(problems) > 0 {
+		return out, badRequest(strings.Join(problems, "；") + "。")
+	}
+	return out, nil
+}
+
+type taskEditPage struct {
+	Base
+	Task    *store.Task
+	Form    taskForm
+	Error   string
+	Current *store.Task // the newer version, when a save was stale
+}
+
+func (s *Server) taskEditShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	t, err := s.store.Task(r.Context(), id, store.Scope{})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "task_edit", &taskEditPage{Base: s.base(w, r, "修改任务 "+t.No), Task: t, Form: formOf(t)})
+}
+
+func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := s.store.Task(ctx, id, store.Scope{})
+	if err != nil {
+		return err
+	}
+	form := readTaskForm(r)
+	page := &taskEditPage{Base: s.base(w, r, "修改任务 "+t.No), Task: t, Form: form}
+	f, err := form.fields()
+	if err == nil {
+		_, err = s.store.UpdateTask(ctx, id, form.Version, f, userFrom(r).Actor())
+	}
+	var stale *store.StaleError
+	switch {
+	case err == nil:
+		return s.redirect(w, r, fmt.Sprintf("/tasks/%d", id), "任务已保存。")
+	case errors.As(err, &stale):
+		// Keep what was typed, show what is there now, and let the next
+		// save go against the current version.
+		page.Error, page.Current = stale.Error(), stale.Current
+		page.Form.Version = stale.Current.Version
+		page.Form.TextOrig, page.Form.TargetsOrig = stale.Current.Text, notice.FormatTargets(stale.Current.Targets)
+		return s.render(w, r, http.StatusConflict, "task_edit", page)
+	default:
+		code, msg := status(err)
+		if code >= 500 {
+			return err
+		}
+		page.Error = msg
+		return s.render(w, r, code, "task_edit", page)
+	}
+}
