@@ -285,8 +285,8 @@ func (s *Store) NoticeUnits(ctx context.Context, noticeID int64, sc Scope) ([]Un
 	w.add("t.notice_id = ?", noticeID)
 	w.scope(sc)
 	var out []UnitRef
-	err := eachRow(ctx, s.r(), `SELECT DISTINCT u.id, u.name FROM units u JOIN assignments a2 ON a2.unit_id = u.id
-		JOIN tasks t ON t.id = a2.task_id WHERE `+w.sql()+" ORDER BY u.name", w.args, func(sc func(...any) error) error {
+	err := eachRow(ctx, s.r(), `SELECT u.id, u.name FROM units u WHERE u.id IN (SELECT a2.unit_id FROM tasks t
+		JOIN assignments a2 ON a2.task_id = t.id WHERE `+w.sql()+") ORDER BY u.name", w.args, func(sc func(...any) error) error {
 		var u UnitRef
 		err := sc(&u.ID, &u.Name)
 		out = append(out, u)

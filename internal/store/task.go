@@ -157,20 +157,21 @@ func (w *where) sql() string {
 }
 
 // unitCond matches tasks naming unit u directly or through a group u is a
-// member of.
-const unitCond = `EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id%s
-	AND (a.unit_id = ? OR a.unit_id IN (SELECT m.group_id FROM unit_members m WHERE m.member_id = ?)))`
+// member of. Written as IN over the assignments index so that the engine
+// builds the task list once instead of probing for every task.
+const unitCond = `t.id IN (SELECT a.task_id FROM assignments a
+	WHERE (a.unit_id = ? OR a.unit_id IN (SELECT m.group_id FROM unit_members m WHERE m.member_id = ?))%s)`
 
 func (w *where) unit(id int64, role string) {
 	if role != "" {
-		w.add(fmt.Sprintf(unitCond, " AND a.role = ?"), role, id, id)
+		w.add(fmt.Sprintf(unitCond, " AND a.role = ?"), id, id, role)
 		return
 	}
 	w.add(fmt.Sprintf(unitCond, ""), id, id)
 }
 
 func (w *where) leader(name string) {
-	w.add("EXISTS (SELECT 1 FROM task_leaders l WHERE l.task_id = t.id AND l.name = ?)", name)
+	w.add("t.id IN (SELECT l.task_id FROM task_leaders l WHERE l.name = ?)", name)
 }
 
 func (w *where) scope(sc Scope) {

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +20,37 @@ import (
 	"duban/internal/store"
 	"duban/internal/store/testdb"
 )
+
+// servers are every test server, whose rendered templates TestMain counts.
+var servers struct {
+	sync.Mutex
+	list []*Server
+}
+
+// TestMain fails a full run of the package in which some template was
+// never rendered: a page no test looks at is a page nobody checked.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" {
+		t, err := loadTemplates(templateFS)
+		if err != nil {
+			panic(err)
+		}
+		for name := range t.pages {
+			seen := false
+			for _, s := range servers.list {
+				if _, ok := s.tmpl.rendered.Load(name); ok {
+					seen = true
+				}
+			}
+			if !seen {
+				fmt.Fprintf(os.Stderr, "template %s.html was never rendered by a test\n", name)
+				code = 1
+			}
+		}
+	}
+	os.Exit(code)
+}
 
 // testPassword is every test account's password.
 const testPassword = "correct horse 1"
@@ -84,6 +118,9 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	servers.Lock()
+	servers.list = append(servers.list, ts.server)
+	servers.Unlock()
 	ts.srv = httptest.NewServer(ts.server.Handler())
 	t.Cleanup(ts.srv.Close)
 	return ts
