@@ -100,6 +100,14 @@ func apiTaskOf(t *store.Task) apiTaskJSON {
 		UpdatedAt: t.UpdatedAt.Format(time.RFC3339)}
 }
 
+// apiTaskList is a page of tasks and how many there are in all.
+type apiTaskList struct {
+	Total  int           `json:"total"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Tasks  []apiTaskJSON `json:"tasks"`
+}
+
 // apiAuditJSON is one change in a task's history.
 type apiAuditJSON struct {
 	At     string          `json:"at"` // RFC 3339
@@ -198,6 +206,10 @@ func (s *Server) apiNoticeImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		dry = b
 	}
+	// curl --data-binary labels any body a form; with ?name= it is a document.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" && r.URL.Query().Has("name") {
+		r.Header.Set("Content-Type", "application/octet-stream")
+	}
 	name, n, err := s.readSubmittedNotice(w, r)
 	if err != nil {
 		return err
@@ -293,7 +305,7 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range ts {
 		out = append(out, apiTaskOf(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "limit": f.Limit, "offset": f.Offset, "tasks": out})
+	writeJSON(w, http.StatusOK, apiTaskList{Total: total, Limit: f.Limit, Offset: f.Offset, Tasks: out})
 	return nil
 }
 
@@ -357,6 +369,13 @@ type apiTaskPatchBody struct {
 }
 
 var errTrailingJSON = errors.New("data after the JSON object")
+
+// apiStale answers a PATCH based on an old version, with the task as it
+// now is.
+type apiStale struct {
+	Error   string      `json:"error"`
+	Current apiTaskJSON `json:"current"`
+}
 
 const apiPatchFields = "version、text、lead、support、responsible、leaders、deadline、deadline_text、targets"
 
@@ -489,7 +508,7 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 	nt, err := s.store.UpdateTask(r.Context(), t.ID, p.Version.V, f, u.Actor())
 	var stale *store.StaleError
 	if errors.As(err, &stale) {
-		writeJSON(w, http.StatusConflict, map[string]any{"error": stale.Error(), "current": apiTaskOf(stale.Current)})
+		writeJSON(w, http.StatusConflict, apiStale{Error: stale.Error(), Current: apiTaskOf(stale.Current)})
 		return nil
 	}
 	if err != nil {

@@ -85,13 +85,6 @@ func decode[T any](t *testing.T, body string) T {
 	return v
 }
 
-type apiList struct {
-	Total  int           `json:"total"`
-	Limit  int           `json:"limit"`
-	Offset int           `json:"offset"`
-	Tasks  []apiTaskJSON `json:"tasks"`
-}
-
 func taskIDs(ts []apiTaskJSON) []int64 {
 	out := []int64{}
 	for _, t := range ts {
@@ -229,7 +222,7 @@ func TestAPIScope(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("status %d: %s", code, body)
 			}
-			l := decode[apiList](t, body)
+			l := decode[apiTaskList](t, body)
 			got := taskIDs(l.Tasks)
 			if !slices.Equal(got, c.want) || l.Total != len(c.want) {
 				t.Fatalf("tasks %v (total %d), want %v", got, l.Total, c.want)
@@ -329,7 +322,7 @@ func TestAPITaskQuery(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("status %d: %s", code, body)
 			}
-			l := decode[apiList](t, body)
+			l := decode[apiTaskList](t, body)
 			if got := taskIDs(l.Tasks); !slices.Equal(got, c.want) || l.Total != c.total || l.Limit != c.limit {
 				t.Fatalf("tasks %v total %d limit %d, want %v %d %d", got, l.Total, l.Limit, c.want, c.total, c.limit)
 			}
@@ -429,7 +422,7 @@ func TestAPIImport(t *testing.T) {
 		t.Errorf("Location %q", loc)
 	}
 	code, body := ts.api("GET", fmt.Sprintf("/api/v1/tasks?notice=%d&limit=1000", c.Notice.ID), tok, "")
-	if l := decode[apiList](t, body); code != 200 || l.Total != want1 || len(l.Tasks) != want1 {
+	if l := decode[apiTaskList](t, body); code != 200 || l.Total != want1 || len(l.Tasks) != want1 {
 		t.Errorf("tasks of the import: %d, total %d of %d", code, l.Total, want1)
 	}
 	if code, body := ts.api("GET", strings.TrimPrefix(resp.Header.Get("Location"), ts.srv.URL), tok, ""); code != 200 {
@@ -470,6 +463,15 @@ func TestAPIImport(t *testing.T) {
 		resp, body = ts.apiRaw("POST", "/api/v1/notices", tok, mw.FormDataContentType(), &buf)
 		if resp.StatusCode != 201 || decode[created](t, body).Notice.SourceName != "通知.txt" {
 			t.Errorf("multipart import: %d %s", resp.StatusCode, body)
+		}
+	})
+
+	t.Run("curl default content type with name", func(t *testing.T) {
+		// curl --data-binary @file sends application/x-www-form-urlencoded
+		resp, body := ts.apiRaw("POST", "/api/v1/notices?dry_run=1&name=seed.txt", tok,
+			"application/x-www-form-urlencoded", bytes.NewReader(seedFile(t, "004")))
+		if resp.StatusCode != 200 || !strings.Contains(body, `"source_name": "seed.txt"`) {
+			t.Errorf("%d %.300s", resp.StatusCode, body)
 		}
 	})
 
@@ -542,10 +544,7 @@ func TestAPITaskPatch(t *testing.T) {
 		if code != 409 {
 			t.Fatalf("status %d: %s", code, body)
 		}
-		c := decode[struct {
-			Error   string      `json:"error"`
-			Current apiTaskJSON `json:"current"`
-		}](t, body)
+		c := decode[apiStale](t, body)
 		if c.Current.Version != v0+1 || c.Current.Text != got.Text || !strings.Contains(c.Error, "督查室王科长") {
 			t.Errorf("409 answer: %s", body)
 		}

@@ -46,7 +46,12 @@ type leaderPage struct {
 type leaderNotice struct {
 	ID    int64
 	Title string
-	Tasks []*store.Task
+	Tasks []leaderTask
+}
+
+type leaderTask struct {
+	*store.Task
+	Units []roleUnitsGroup
 }
 
 func (s *Server) leaderShow(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +74,7 @@ func (s *Server) leaderShow(w http.ResponseWriter, r *http.Request) error {
 			p.Notices = append(p.Notices, leaderNotice{ID: t.NoticeID, Title: t.NoticeTitle})
 		}
 		n := &p.Notices[len(p.Notices)-1]
-		n.Tasks = append(n.Tasks, t)
+		n.Tasks = append(n.Tasks, leaderTask{Task: t, Units: groupByRole(t.Assignments)})
 	}
 	return s.render(w, r, http.StatusOK, "leader", p)
 }

@@ -94,6 +94,8 @@ type unitPage struct {
 	Q        string
 	Sections []unitSection
 	Pager    *pager
+	// Linked is false for a unit account, which may open no other unit.
+	Linked bool
 	// Choices are the units a group may have as members, for the office.
 	Choices []memberChoice
 }
@@ -111,7 +113,25 @@ type unitRow struct {
 	Task *store.Task
 	// Via is the group that names the task when the unit itself is not named.
 	Via    string
-	Others []store.Assignment
+	Others []roleUnitsGroup
+}
+
+// roleUnitsGroup is the units named on a task in one role.
+type roleUnitsGroup struct {
+	Role  string
+	Units []store.Assignment
+}
+
+// groupByRole gathers assignments, already in role order, by role.
+func groupByRole(as []store.Assignment) []roleUnitsGroup {
+	var out []roleUnitsGroup
+	for _, a := range as {
+		if l := len(out); l == 0 || out[l-1].Role != a.Role {
+			out = append(out, roleUnitsGroup{Role: a.Role})
+		}
+		out[len(out)-1].Units = append(out[len(out)-1].Units, a)
+	}
+	return out
 }
 
 type memberChoice struct {
@@ -135,7 +155,8 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	p := &unitPage{Base: s.base(w, r, unit.Name), Unit: unit, Q: strings.TrimSpace(q.Get("q"))}
+	p := &unitPage{Base: s.base(w, r, unit.Name), Unit: unit, Q: strings.TrimSpace(q.Get("q")),
+		Linked: user.Role != store.RoleUnit}
 	p.NoticeID, _ = strconv.ParseInt(q.Get("notice"), 10, 64)
 	if p.Notices, err = s.store.Notices(ctx, store.Scope{UnitID: unit.ID}); err != nil {
 		return err
@@ -177,12 +198,14 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		member := map[int64]bool{}
+		for _, m := range unit.Members {
+			member[m.ID] = true
+		}
 		for _, u := range all {
-			if u.IsGroup {
-				continue
+			if !u.IsGroup {
+				p.Choices = append(p.Choices, memberChoice{ID: u.ID, Name: u.Name, Checked: member[u.ID]})
 			}
-			checked := slices.ContainsFunc(unit.Members, func(m store.UnitRef) bool { return m.ID == u.ID })
-			p.Choices = append(p.Choices, memberChoice{ID: u.ID, Name: u.Name, Checked: checked})
 		}
 	}
 	return s.render(w, r, http.StatusOK, "unit", p)
@@ -202,12 +225,14 @@ func unitTaskRow(unit *store.Unit, role string, t *store.Task) unitRow {
 			}
 		}
 	}
+	var others []store.Assignment
 	for _, a := range t.Assignments {
 		if a.UnitID == unit.ID || (a.Role == role && a.UnitID == via) {
 			continue
 		}
-		row.Others = append(row.Others, a)
+		others = append(others, a)
 	}
+	row.Others = groupByRole(others)
 	return row
 }
 
@@ -231,11 +256,14 @@ func (s *Server) unitMembersSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	single := map[int64]bool{}
+	for _, u := range all {
+		single[u.ID] = !u.IsGroup
+	}
 	var members []int64
 	for _, v := range r.PostForm["member"] {
 		m, err := strconv.ParseInt(v, 10, 64)
-		ok := err == nil && slices.ContainsFunc(all, func(u *store.Unit) bool { return u.ID == m && !u.IsGroup })
-		if !ok {
+		if err != nil || !single[m] {
 			return badRequest("所选成员单位不存在或本身是单位组，请刷新页面后重新选择。")
 		}
 		if !slices.Contains(members, m) {
