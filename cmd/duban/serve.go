@@ -149,6 +149,13 @@ func cmdServe(args []string, stderr io.Writer) int {
 		}
 	}
 
+	// A taken address is found before the database is touched, so that a
+	// new admin password is never shown by a start that then fails.
+	if err := probeAddr(cfg.Addr); err != nil {
+		listenError(stderr, cfg.Addr, err)
+		return 1
+	}
+
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -159,6 +166,11 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo}, st, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
+		return 1
+	}
 
 	if err := ensureAdmin(ctx, st, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "duban: 无法创建管理员账号 (cannot create the admin account): %s\n", oneLine(err))
@@ -171,22 +183,13 @@ func cmdServe(args []string, stderr io.Writer) int {
 		}
 	}
 
-	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo}, st, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
-		return 1
-	}
 	ready := func(addr string) {
 		u := "http://" + displayAddr(addr)
 		fmt.Fprintf(stderr, "duban 已启动：%s (listening on %s)\n", u, u)
 		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev)
 	}
 	if err := srv.ListenAndServe(ctx, cfg.Addr, ready); err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			fmt.Fprintf(stderr, "duban: 地址 %s 已被占用，请用 --addr 换一个端口 (address already in use)\n", cfg.Addr)
-		} else {
-			fmt.Fprintf(stderr, "duban: 网站停止 (server stopped): %s\n", oneLine(err))
-		}
+		listenError(stderr, cfg.Addr, err)
 		return 1
 	}
 	log.Info("stopped")
@@ -228,6 +231,26 @@ func printPasswordBox(w io.Writer, pw string) {
 	bar := strings.Repeat("═", 48)
 	fmt.Fprintf(w, "╔%s\n║ 管理员账号 admin 的初始密码：%s\n║ 请登录后在“我的账号”中修改。此密码只显示这一次。\n"+
 		"║ (initial password of admin, shown only this once)\n╚%s\n", bar, pw, bar)
+}
+
+// probeAddr checks that addr can be listened on.
+func probeAddr(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ln.Close()
+}
+
+func listenError(stderr io.Writer, addr string, err error) {
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		fmt.Fprintf(stderr, "duban: 地址 %s 已被占用，请用 --addr 换一个端口 (address already in use)\n", addr)
+	case errors.Is(err, syscall.EACCES):
+		fmt.Fprintf(stderr, "duban: 没有权限监听 %s，请换用 1024 以上的端口 (permission denied)\n", addr)
+	default:
+		fmt.Fprintf(stderr, "duban: 无法在 %s 上提供服务 (cannot serve): %s\n", addr, oneLine(err))
+	}
 }
 
 // displayAddr makes a listening address something to click: a wildcard

@@ -44,7 +44,6 @@ func unitHref(id int64) string { return "/units/" + strconv.FormatInt(id, 10) }
 // leaderHref is a leader's page; the name is escaped as one path segment.
 func leaderHref(name string) string { return "/leaders/" + url.PathEscape(name) }
 
-
 // unitPageParam reads ?page=, 1 when absent or unreadable.
 func unitPageParam(r *http.Request) int {
 	n, err := strconv.Atoi(r.URL.Query().Get("page"))
