@@ -70,6 +70,8 @@ func TestPagesAsEveryRole(t *testing.T) {
 		{"POST", "/account/tokens", url.Values{"name": {"t"}}, access{unau, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/account/tokens/99999/delete", nil, access{unau, nf, nf, nf, nf, nf, nf}},
 		{"POST", "/logout", nil, access{unau, see, see, see, see, see, see}},
+		{"GET", "/no/such/page", nil, access{nf, nf, nf, nf, nf, nf, nf}},
+		{"DELETE", "/api/v1/tasks", nil, access{nf, nf, nf, nf, nf, nf, nf}},
 	}
 	clients := map[string]*http.Client{}
 	for _, who := range roleOrder {
@@ -88,9 +90,15 @@ func TestPagesAsEveryRole(t *testing.T) {
 				}
 				var code int
 				var body string
-				if c.method == "GET" {
+				switch c.method {
+				case "GET":
 					code, body = ts.get(cl, c.path)
-				} else {
+				case "DELETE":
+					code, body = ts.api("DELETE", c.path, "", "")
+					if !strings.Contains(body, `"error"`) {
+						t.Errorf("API 404 is not JSON: %s", body)
+					}
+				default:
 					code, body, _ = ts.post(cl, c.path, c.form)
 				}
 				if code != c.want[i] {

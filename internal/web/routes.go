@@ -51,7 +51,16 @@ func (s *Server) routes() []route {
 	}
 	rs = append(rs, s.directoryRoutes()...)
 	rs = append(rs, s.apiRoutes()...)
+	// Whatever matched nothing above is a 404 in the page's or the API's form.
+	rs = append(rs, route{pattern: "/", public: true, h: s.notFound})
 	return rs
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if isAPI(r) {
+		return &httpError{code: http.StatusNotFound, msg: "接口不存在，或不支持该请求方法。"}
+	}
+	return errNotFound
 }
 
 func (rt route) admits(u *store.User) bool {
