@@ -166,7 +166,7 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo}, st, log)
+	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == ""}, st, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
 		return 1

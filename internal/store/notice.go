@@ -35,8 +35,16 @@ type DuplicateError struct{ Existing NoticeInfo }
 func (e *DuplicateError) Error() string {
 	n := e.Existing
 	name := n.Title
-	if n.DocNumber != "" {
+	switch {
+	case name == "" && n.DocNumber != "":
+		name = n.DocNumber
+	case name == "":
+		name = n.SourceName
+	case n.DocNumber != "":
 		name += "（" + n.DocNumber + "）"
+	}
+	if name == "" {
+		name = fmt.Sprintf("第 %d 号通知", n.ID)
 	}
 	return fmt.Sprintf("该通知已于 %s 导入：%s，不能重复导入", n.CreatedAt.Format("2006-01-02 15:04"), name)
 }

@@ -29,7 +29,7 @@ type Config struct {
 	DevDir string // the internal/web directory, for Dev
 	// SecureCookies marks cookies Secure; set when served over TLS.
 	SecureCookies bool
-	// Demo shows the demo accounts on the login page.
+	// Demo shows the demo accounts and their password "demo" on the login page.
 	Demo bool
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
