@@ -14,22 +14,6 @@ import (
 	"duban/internal/store"
 )
 
-// dirLogins are the accounts the directory's routes are tried as; "" is
-// anonymous.
-var dirLogins = []string{"", "admin", "office", "unit", "unit2", "leader", "viewer"}
-
-// dirStatus is the expected status for each of dirLogins, in order.
-type dirStatus [7]int
-
-// dirClients logs every account of dirLogins in once.
-func dirClients(ts *site) map[string]*http.Client {
-	cs := map[string]*http.Client{}
-	for _, l := range dirLogins {
-		cs[l] = ts.client(l)
-	}
-	return cs
-}
-
 // location is the Location a GET answers with, "" if none.
 func (ts *site) location(c *http.Client, path string) (int, string) {
 	ts.t.Helper()
@@ -87,72 +71,36 @@ func TestDirectoryRoutesAsEveryRole(t *testing.T) {
 	spare := ts.addUser(store.NewUser{Login: "spare", Name: "备用账号", Role: store.RoleViewer})
 	a, b, g := ts.unitA.ID, ts.unitB.ID, ts.unitID("各省辖市政府")
 	zhang, li := "/leaders/"+url.PathEscape("张副省长"), "/leaders/"+url.PathEscape("李副省长")
-	const (
-		ok   = http.StatusOK
-		see  = http.StatusSeeOther
-		unau = http.StatusUnauthorized
-		forb = http.StatusForbidden
-		nf   = http.StatusNotFound
-		bad  = http.StatusBadRequest
-	)
-	cases := []struct {
-		method, path string
-		form         url.Values
-		want         dirStatus
-	}{
+	ts.walk(t, []routeCase{
 		//                                                                  anon  admin office unit  unit2 leader viewer
-		{"GET", "/units", nil, dirStatus{see, ok, ok, forb, forb, ok, ok}},
-		{"GET", "/units?q=商务", nil, dirStatus{see, ok, ok, forb, forb, ok, ok}},
-		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {fmt.Sprint(a)}}, dirStatus{unau, bad, bad, forb, forb, forb, forb}},
-		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {"99999"}}, dirStatus{unau, nf, nf, forb, forb, forb, forb}},
-		{"GET", fmt.Sprintf("/units/%d", a), nil, dirStatus{see, ok, ok, ok, nf, ok, ok}},
-		{"GET", fmt.Sprintf("/units/%d", b), nil, dirStatus{see, ok, ok, nf, ok, ok, ok}},
-		{"GET", fmt.Sprintf("/units/%d", g), nil, dirStatus{see, ok, ok, nf, nf, ok, ok}},
-		{"GET", fmt.Sprintf("/units/%d?notice=%d&q=投资&page=2", a, ts.noticeID), nil, dirStatus{see, ok, ok, ok, nf, ok, ok}},
-		{"GET", "/units/99999", nil, dirStatus{see, nf, nf, nf, nf, nf, nf}},
-		{"GET", "/units/abc", nil, dirStatus{see, nf, nf, nf, nf, nf, nf}},
-		{"POST", fmt.Sprintf("/units/%d/members", g), url.Values{"member": {fmt.Sprint(b)}}, dirStatus{unau, see, see, forb, forb, forb, forb}},
-		{"POST", fmt.Sprintf("/units/%d/members", a), url.Values{"member": {fmt.Sprint(b)}}, dirStatus{unau, bad, bad, forb, forb, forb, forb}},
-		{"POST", "/units/99999/members", nil, dirStatus{unau, nf, nf, forb, forb, forb, forb}},
-		{"GET", "/my", nil, dirStatus{see, see, see, see, see, see, see}},
-		{"GET", "/leaders", nil, dirStatus{see, ok, ok, forb, forb, ok, ok}},
-		{"GET", zhang, nil, dirStatus{see, ok, ok, forb, forb, ok, ok}},
-		{"GET", li, nil, dirStatus{see, ok, ok, forb, forb, nf, ok}},
-		{"GET", "/leaders/" + url.PathEscape("无此人"), nil, dirStatus{see, nf, nf, forb, forb, nf, nf}},
-		{"GET", "/users", nil, dirStatus{see, ok, forb, forb, forb, forb, forb}},
+		{"GET", "/units", nil, access{see, ok, ok, forb, forb, ok, ok}},
+		{"GET", "/units?q=商务", nil, access{see, ok, ok, forb, forb, ok, ok}},
+		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {fmt.Sprint(a)}}, access{unau, bad, bad, forb, forb, forb, forb}},
+		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {"99999"}}, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"GET", fmt.Sprintf("/units/%d", a), nil, access{see, ok, ok, ok, nf, ok, ok}},
+		{"GET", fmt.Sprintf("/units/%d", b), nil, access{see, ok, ok, nf, ok, ok, ok}},
+		{"GET", fmt.Sprintf("/units/%d", g), nil, access{see, ok, ok, nf, nf, ok, ok}},
+		{"GET", fmt.Sprintf("/units/%d?notice=%d&q=投资&page=2", a, ts.noticeID), nil, access{see, ok, ok, ok, nf, ok, ok}},
+		{"GET", "/units/99999", nil, access{see, nf, nf, nf, nf, nf, nf}},
+		{"GET", "/units/abc", nil, access{see, nf, nf, nf, nf, nf, nf}},
+		{"POST", fmt.Sprintf("/units/%d/members", g), url.Values{"member": {fmt.Sprint(b)}}, access{unau, see, see, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/units/%d/members", a), url.Values{"member": {fmt.Sprint(b)}}, access{unau, bad, bad, forb, forb, forb, forb}},
+		{"POST", "/units/99999/members", nil, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"GET", "/my", nil, access{see, see, see, see, see, see, see}},
+		{"GET", "/leaders", nil, access{see, ok, ok, forb, forb, ok, ok}},
+		{"GET", zhang, nil, access{see, ok, ok, forb, forb, ok, ok}},
+		{"GET", li, nil, access{see, ok, ok, forb, forb, nf, ok}},
+		{"GET", "/leaders/" + url.PathEscape("无此人"), nil, access{see, nf, nf, forb, forb, nf, nf}},
+		{"GET", "/users", nil, access{see, ok, forb, forb, forb, forb, forb}},
 		{"POST", "/users", url.Values{"login": {"created"}, "name": {"新查看员"}, "role": {"viewer"}, "password": {testPassword}},
-			dirStatus{unau, see, forb, forb, forb, forb, forb}},
-		{"POST", "/users", url.Values{"login": {"x"}, "name": {"太短"}, "role": {"viewer"}}, dirStatus{unau, bad, forb, forb, forb, forb, forb}},
-		{"POST", fmt.Sprintf("/users/%d/unlock", spare.ID), nil, dirStatus{unau, see, forb, forb, forb, forb, forb}},
-		{"POST", "/users/99999/unlock", nil, dirStatus{unau, nf, forb, forb, forb, forb, forb}},
-		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {testPassword}}, dirStatus{unau, see, forb, forb, forb, forb, forb}},
-		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {"short"}}, dirStatus{unau, bad, forb, forb, forb, forb, forb}},
-		{"POST", "/users/99999/password", nil, dirStatus{unau, nf, forb, forb, forb, forb, forb}},
-	}
-	cs := dirClients(ts)
-	for _, c := range cases {
-		t.Run(c.method+" "+c.path, func(t *testing.T) {
-			for i, login := range dirLogins {
-				var code int
-				var where string
-				if c.method == "GET" {
-					code, where = ts.location(cs[login], c.path)
-				} else {
-					code, _, where = ts.post(cs[login], c.path, c.form)
-				}
-				who := login
-				if who == "" {
-					who = "anonymous"
-				}
-				if code != c.want[i] {
-					t.Errorf("%s: status %d, want %d", who, code, c.want[i])
-				}
-				if login == "" && c.method == "GET" && !strings.HasPrefix(where, "/login?next=") {
-					t.Errorf("anonymous: redirected to %q, want the login page", where)
-				}
-			}
-		})
-	}
+			access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", "/users", url.Values{"login": {"x"}, "name": {"太短"}, "role": {"viewer"}}, access{unau, bad, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/unlock", spare.ID), nil, access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", "/users/99999/unlock", nil, access{unau, nf, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {testPassword}}, access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {"short"}}, access{unau, bad, forb, forb, forb, forb, forb}},
+		{"POST", "/users/99999/password", nil, access{unau, nf, forb, forb, forb, forb, forb}},
+	})
 }
 
 func TestUnitMergeKeepsAliasAndTasks(t *testing.T) {

@@ -21,21 +21,6 @@ import (
 	"duban/internal/store"
 )
 
-// roleOrder is the accounts every route is tried as; "" is anonymous.
-var roleOrder = []string{"", "admin", "office", "unit", "unit2", "leader", "viewer"}
-
-// access is the expected status for each of roleOrder.
-type access [7]int
-
-const (
-	ok   = http.StatusOK
-	see  = http.StatusSeeOther
-	unau = http.StatusUnauthorized
-	forb = http.StatusForbidden
-	nf   = http.StatusNotFound
-	bad  = http.StatusBadRequest
-)
-
 // TestPagesAsEveryRole walks the ledger's pages as every account. Unit A
 // (account "unit") leads task 1 and supports task 2, unit B ("unit2") leads
 // task 2; task 3 is a group's. The leader account is 张副省长, of task 1.
@@ -43,11 +28,7 @@ func TestPagesAsEveryRole(t *testing.T) {
 	ts := newSite(t)
 	t1, t2, t3 := ts.tasks[0].ID, ts.tasks[1].ID, ts.tasks[2].ID
 	n := ts.noticeID
-	cases := []struct {
-		method, path string
-		form         url.Values
-		want         access
-	}{
+	ts.walk(t, []routeCase{
 		//                                                          anon  admin office unit unit2 leader viewer
 		{"GET", "/login", nil, access{ok, see, see, see, see, see, see}},
 		{"GET", "/", nil, access{see, ok, ok, see, see, ok, ok}},
@@ -72,41 +53,7 @@ func TestPagesAsEveryRole(t *testing.T) {
 		{"POST", "/logout", nil, access{unau, see, see, see, see, see, see}},
 		{"GET", "/no/such/page", nil, access{nf, nf, nf, nf, nf, nf, nf}},
 		{"DELETE", "/api/v1/tasks", nil, access{nf, nf, nf, nf, nf, nf, nf}},
-	}
-	clients := map[string]*http.Client{}
-	for _, who := range roleOrder {
-		clients[who] = ts.client(who)
-	}
-	for _, c := range cases {
-		for i, who := range roleOrder {
-			name := who
-			if name == "" {
-				name = "anonymous"
-			}
-			t.Run(c.method+" "+c.path+" as "+name, func(t *testing.T) {
-				cl := clients[who]
-				if c.path == "/logout" {
-					cl = ts.client(who) // logging out must not end the shared sessions
-				}
-				var code int
-				var body string
-				switch c.method {
-				case "GET":
-					code, body = ts.get(cl, c.path)
-				case "DELETE":
-					code, body = ts.api("DELETE", c.path, "", "")
-					if !strings.Contains(body, `"error"`) {
-						t.Errorf("API 404 is not JSON: %s", body)
-					}
-				default:
-					code, body, _ = ts.post(cl, c.path, c.form)
-				}
-				if code != c.want[i] {
-					t.Errorf("status %d; want %d\n%.300s", code, c.want[i], body)
-				}
-			})
-		}
-	}
+	})
 }
 
 func TestLedgerFiltersAndEscaping(t *testing.T) {

@@ -197,3 +197,66 @@ func (ts *site) api(method, path, token, body string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// roleOrder is the accounts every route is tried as; "" is anonymous.
+var roleOrder = []string{"", "admin", "office", "unit", "unit2", "leader", "viewer"}
+
+// access is a route's expected status for each of roleOrder, in order.
+type access [7]int
+
+// Statuses, short so that route tables stay one line a route.
+const (
+	ok   = http.StatusOK
+	see  = http.StatusSeeOther
+	unau = http.StatusUnauthorized
+	forb = http.StatusForbidden
+	nf   = http.StatusNotFound
+	bad  = http.StatusBadRequest
+)
+
+// routeCase is one request and what each account must get for it.
+type routeCase struct {
+	method, path string
+	form         url.Values
+	want         access
+}
+
+// walk sends every case as every account of roleOrder. An anonymous GET
+// that is turned away must be sent to the login page.
+func (ts *site) walk(t *testing.T, cases []routeCase) {
+	t.Helper()
+	clients := map[string]*http.Client{}
+	for _, who := range roleOrder {
+		clients[who] = ts.client(who)
+	}
+	for _, c := range cases {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			for i, who := range roleOrder {
+				cl := clients[who]
+				if c.path == "/logout" {
+					cl = ts.client(who) // logging out must not end the shared sessions
+				}
+				req, _ := http.NewRequest(c.method, ts.srv.URL+c.path, strings.NewReader(c.form.Encode()))
+				if c.form != nil {
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				}
+				resp, err := cl.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if who == "" {
+					who = "anonymous"
+				}
+				if resp.StatusCode != c.want[i] {
+					t.Errorf("%s: status %d, want %d\n%.300s", who, resp.StatusCode, c.want[i], body)
+				}
+				if who == "anonymous" && c.method == "GET" && resp.StatusCode == see && c.path != "/" &&
+					!strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+					t.Errorf("anonymous: redirected to %q, want the login page", resp.Header.Get("Location"))
+				}
+			}
+		})
+	}
+}
