@@ -39,7 +39,6 @@ const (
 	apiDefaultLimit = 100
 	apiMaxLimit     = 1000
 	apiMaxBody      = 1 << 20 // a PATCH body
-	apiMaxUnits     = 200     // units named on one task, all roles together
 )
 
 var (
@@ -456,9 +455,6 @@ func (p *apiTaskPatchBody) apply(f *store.TaskFields) error {
 		}
 		*l.dst = names
 	}
-	if n := len(f.Lead) + len(f.Support) + len(f.Responsible); n > apiMaxUnits {
-		return badRequest(fmt.Sprintf("一个任务最多列 %d 个单位（牵头、配合、责任合计），收到 %d 个。", apiMaxUnits, n))
-	}
 	if p.Deadline.Set {
 		f.Deadline = notice.Date{}
 		if !p.Deadline.Null && p.Deadline.V != "" {
@@ -477,6 +473,9 @@ func (p *apiTaskPatchBody) apply(f *store.TaskFields) error {
 			return badRequest("字段 targets 不能为 null；要清空量化指标请传 []。")
 		}
 		f.Targets = p.Targets.V
+	}
+	if problems := fieldProblems(*f); len(problems) > 0 {
+		return badRequest(strings.Join(problems, "；") + "。")
 	}
 	return nil
 }

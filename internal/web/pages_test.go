@@ -363,3 +363,38 @@ func TestCrossSiteFormsAndHeaders(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+// TestEditLimitsSameOnPageAndAPI: the page and the API refuse the same
+// oversized edits, with the same reasons.
+func TestEditLimitsSameOnPageAndAPI(t *testing.T) {
+	ts := newSite(t)
+	many := make([]string, maxUnits+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("省第%d厅", i)
+	}
+	long := strings.Repeat("长", maxTaskText+1)
+	tok := ts.token("office")
+	for _, c := range []struct {
+		name, form, json, want string
+	}{
+		{"units", "lead", `"lead": ["` + strings.Join(many, `","`) + `"]`, "最多列 200 个单位"},
+		{"text", "text", `"text": "` + long + `"`, "不能超过 5000 字"},
+	} {
+		val := strings.Join(many, "、")
+		if c.form == "text" {
+			val = long
+		}
+		code, body := edit(t, ts, ts.client("office"), ts.tasks[0], map[string]string{c.form: val})
+		if code != bad || !strings.Contains(body, c.want) {
+			t.Errorf("page %s: %d, want 400 with %q", c.name, code, c.want)
+		}
+		code, body = ts.api("PATCH", fmt.Sprintf("/api/v1/tasks/%d", ts.tasks[0].ID), tok,
+			fmt.Sprintf(`{"version": %d, %s}`, ts.tasks[0].Version, c.json))
+		if code != bad || !strings.Contains(body, c.want) {
+			t.Errorf("API %s: %d, want 400 with %q\n%.200s", c.name, code, c.want, body)
+		}
+	}
+	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, store.Scope{}); now.Version != 1 {
+		t.Errorf("a refused edit changed the task to version %d", now.Version)
+	}
+}
