@@ -85,6 +85,10 @@ type Target struct {
 
 // AnnexRow is one row of an attached ledger table (分工台账).
 type AnnexRow struct {
+	// Section is the title of the table the row belongs to, as printed
+	// (附件：2023年重点项目(任务)分工台账); the import files the row's task
+	// under it. Empty when the table has no title.
+	Section      string   `json:"section,omitempty"`
 	No           string   `json:"no"`
 	Text         string   `json:"text"`
 	Leaders      []string `json:"leaders"`
