@@ -82,7 +82,7 @@ func readTable(n *Notice, g *units.Grammar, rows []para) {
 		t.Lead, t.Support, t.Responsible = row.Lead, row.Support, g.SplitCell(respCell)
 		t.Targets = findTargets(text)
 		if len(t.Units()) == 0 {
-			n.warn(r.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
+			n.taskWarn(len(n.Tasks), r.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
 		}
 		n.Tasks = append(n.Tasks, t)
 	}

@@ -337,3 +337,26 @@ func TestTargetsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Tasks glued on one line: each warning names its own task, which a line
+// number cannot do.
+func TestWarningsNameTheirTask(t *testing.T) {
+	n := mustParse(t, `河南省人民政府关于明确2023年重点工作责任单位的通知 一、发展 1.发展物流，完善多式联运体系，建设一批物流园区。(省商务厅负责)2.发展枢纽经济，推动物流园区与产业园区联动发展，提升枢纽能级。3.发展口岸，扩大开放。(省发展改革委负责)4.提升营商环境，深化放管服改革。5.推进数字政府建设。(省大数据局负责)`)
+	eq(t, "tasks", len(n.Tasks), 5)
+	got := map[string][]string{} // task number → warning kinds
+	for _, w := range n.Warnings {
+		for _, i := range w.Tasks {
+			got[n.Tasks[i].No] = append(got[n.Tasks[i].No], w.Kind)
+		}
+	}
+	eq(t, "warnings by task", got, map[string][]string{"2": {WarnNoUnit}, "4": {WarnNoUnit}})
+
+	n.DropTasks(func(i int) bool { return n.Tasks[i].No == "2" })
+	got = map[string][]string{}
+	for _, w := range n.Warnings {
+		for _, i := range w.Tasks {
+			got[n.Tasks[i].No] = append(got[n.Tasks[i].No], w.Kind)
+		}
+	}
+	eq(t, "after dropping task 2", got, map[string][]string{"4": {WarnNoUnit}})
+}

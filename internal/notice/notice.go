@@ -101,9 +101,47 @@ type AnnexRow struct {
 
 // Warning is something the parser was unsure of; the office sees it at import.
 type Warning struct {
-	Line    int    `json:"line"`
+	Line int `json:"line"`
+	// Tasks are the indexes in Notice.Tasks of the tasks the warning is
+	// about, none for a warning about the notice as a whole. A line cannot
+	// say it: one line may hold many tasks.
+	Tasks   []int  `json:"tasks,omitempty"`
 	Kind    string `json:"kind"`
 	Message string `json:"message"` // Chinese, for a person
+}
+
+// DropTasks removes the tasks drop selects and renumbers the warnings'
+// tasks; a warning left about no task was about the dropped ones only, and
+// goes with them.
+func (n *Notice) DropTasks(drop func(i int) bool) {
+	moved := make([]int, len(n.Tasks)) // old index → new, or -1
+	kept := n.Tasks[:0]
+	for i, t := range n.Tasks {
+		moved[i] = -1
+		if !drop(i) {
+			moved[i] = len(kept)
+			kept = append(kept, t)
+		}
+	}
+	n.Tasks = kept
+	ws := n.Warnings[:0]
+	for _, w := range n.Warnings {
+		if len(w.Tasks) == 0 {
+			ws = append(ws, w)
+			continue
+		}
+		var ts []int
+		for _, i := range w.Tasks {
+			if i >= 0 && i < len(moved) && moved[i] >= 0 {
+				ts = append(ts, moved[i])
+			}
+		}
+		if len(ts) > 0 {
+			w.Tasks = ts
+			ws = append(ws, w)
+		}
+	}
+	n.Warnings = ws
 }
 
 // Warning kinds.

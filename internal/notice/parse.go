@@ -249,6 +249,7 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 	guesses := map[units.Guess][]string{}
 	var guessOrder []units.Guess
 	guessLine := map[units.Guess]int{}
+	guessTasks := map[units.Guess][]int{}
 	for _, c := range cands {
 		if c.reset {
 			stack = nil
@@ -273,11 +274,12 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 		t.Lead, t.Support, t.Responsible, t.Leaders = cl.lead, cl.support, cl.responsible, cl.leaders
 		t.Deadline, t.DeadlineText = cl.deadline, cl.deadlineText
 		t.Targets = findTargets(t.Text)
+		ti := len(n.Tasks) // the index t will have
 		switch {
 		case len(c.clauses) == 0:
-			n.warn(c.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
+			n.taskWarn(ti, c.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
 		case cl.empty():
-			n.warn(c.line, WarnClause, fmt.Sprintf("第%s项任务的责任单位未能读出：%s", t.No, clip(strings.Join(c.clauses, " "), 40)))
+			n.taskWarn(ti, c.line, WarnClause, fmt.Sprintf("第%s项任务的责任单位未能读出：%s", t.No, clip(strings.Join(c.clauses, " "), 40)))
 		}
 		for _, gs := range cl.guesses {
 			if _, ok := guesses[gs]; !ok {
@@ -287,13 +289,16 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 			if l := guesses[gs]; len(l) == 0 || l[len(l)-1] != t.No {
 				guesses[gs] = append(l, t.No)
 			}
+			if l := guessTasks[gs]; len(l) == 0 || l[len(l)-1] != ti {
+				guessTasks[gs] = append(l, ti)
+			}
 		}
 		// numbering: each level counts on by one, or starts again at 1
 		if prev, ok := last[c.m.level]; ok && c.m.num != prev+1 && c.m.num != 1 {
 			if c.m.num > prev+1 {
-				n.warn(c.line, WarnNumberGap, fmt.Sprintf("任务编号不连续：%d 之后是 %d", prev, c.m.num))
+				n.taskWarn(ti, c.line, WarnNumberGap, fmt.Sprintf("任务编号不连续：%d 之后是 %d", prev, c.m.num))
 			} else {
-				n.warn(c.line, WarnDuplicateNo, fmt.Sprintf("任务编号重复或倒序：%d 之后是 %d", prev, c.m.num))
+				n.taskWarn(ti, c.line, WarnDuplicateNo, fmt.Sprintf("任务编号重复或倒序：%d 之后是 %d", prev, c.m.num))
 			}
 		}
 		last[c.m.level] = c.m.num
@@ -301,7 +306,7 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 	}
 	// one warning for each name completed by judgement, naming its tasks
 	for _, gs := range guessOrder {
-		n.warn(guessLine[gs], WarnUnitGuess, fmt.Sprintf("“%s”按同一句中前面单位的级别补全为“%s”（第%s项），请核对", gs.Written, gs.Read, strings.Join(guesses[gs], "、")))
+		n.Warnings = append(n.Warnings, Warning{Line: guessLine[gs], Tasks: guessTasks[gs], Kind: WarnUnitGuess, Message: fmt.Sprintf("“%s”按同一句中前面单位的级别补全为“%s”（第%s项），请核对", gs.Written, gs.Read, strings.Join(guesses[gs], "、"))})
 	}
 }
 
@@ -328,6 +333,11 @@ func warnLoose(n *Notice, loose []para) {
 
 func (n *Notice) warn(line int, kind, msg string) {
 	n.Warnings = append(n.Warnings, Warning{Line: line, Kind: kind, Message: msg})
+}
+
+// taskWarn is a warning about the task of index ti in n.Tasks.
+func (n *Notice) taskWarn(ti, line int, kind, msg string) {
+	n.Warnings = append(n.Warnings, Warning{Line: line, Tasks: []int{ti}, Kind: kind, Message: msg})
 }
 
 // normalize writes empty lists as [] rather than null.

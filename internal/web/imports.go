@@ -75,12 +75,14 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d
 	ts := d.Notice.Tasks
 	notes := map[int][]string{}
 	for _, wn := range d.Notice.Warnings {
-		i := taskAtLine(ts, wn.Line)
-		if i < 0 {
+		if len(wn.Tasks) == 0 {
 			p.Warnings = append(p.Warnings, wn)
-			continue
 		}
-		notes[i] = append(notes[i], wn.Message)
+		for _, i := range wn.Tasks {
+			if i >= 0 && i < len(ts) {
+				notes[i] = append(notes[i], wn.Message)
+			}
+		}
 	}
 	prev := "\x00"
 	for i, t := range ts {
@@ -91,23 +93,6 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d
 		p.Rows = append(p.Rows, row)
 	}
 	return s.render(w, r, code, "draft", p)
-}
-
-// taskAtLine is the task whose text spans line, or -1.
-func taskAtLine(ts []notice.Task, line int) int {
-	if line <= 0 {
-		return -1
-	}
-	for i := range ts {
-		end := int(^uint(0) >> 1)
-		if i+1 < len(ts) {
-			end = ts[i+1].Line
-		}
-		if ts[i].Line <= line && line < end {
-			return i
-		}
-	}
-	return -1
 }
 
 // draftSubmit saves the office's corrections, then imports or discards.
@@ -171,12 +156,17 @@ func applyCorrections(n *notice.Notice, r *http.Request) []string {
 			notes = append(notes, fmt.Sprintf("年度“%s”无效", v))
 		}
 	}
-	kept := n.Tasks[:0]
-	for i, t := range n.Tasks {
-		key := func(f string) string { return f + "-" + strconv.Itoa(i) }
-		if v, _ := form(key("drop")); v == "1" {
+	// the form names tasks by their index before this submission's drops
+	dropped := func(i int) bool {
+		v, _ := form("drop-" + strconv.Itoa(i))
+		return v == "1"
+	}
+	for i := range n.Tasks {
+		if dropped(i) {
 			continue
 		}
+		t := &n.Tasks[i]
+		key := func(f string) string { return f + "-" + strconv.Itoa(i) }
 		if v, ok := form(key("text")); ok {
 			if v == "" {
 				notes = append(notes, fmt.Sprintf("第 %s 项的任务内容为空", t.No))
@@ -199,9 +189,8 @@ func applyCorrections(n *notice.Notice, r *http.Request) []string {
 				notes = append(notes, fmt.Sprintf("第 %s 项的完成时限“%s”不是日期，已记为时限说明", t.No, v))
 			}
 		}
-		kept = append(kept, t)
 	}
-	n.Tasks = kept
+	n.DropTasks(dropped)
 	if len(n.Tasks) == 0 {
 		notes = append(notes, "所有任务都被删除了，无法导入")
 	}
