@@ -154,7 +154,6 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.NewToken = tok
-	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, r, http.StatusOK, "account", p)
 }
 

@@ -61,6 +61,9 @@ func (s *Server) authenticate(r *http.Request) (*store.User, string, error) {
 // route's roles, runs the handler and turns its error into an answer.
 func (s *Server) adapt(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every route's answer is for one account at one moment: no
+		// browser or proxy may keep a copy (pages, exports, the API).
+		w.Header().Set("Cache-Control", "no-store")
 		u, sess, err := s.authenticate(r)
 		if err != nil {
 			s.renderError(w, r, err)

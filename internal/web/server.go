@@ -114,11 +114,27 @@ func (s *Server) Handler() http.Handler {
 }
 
 func staticHandler(root fs.FS) http.Handler {
-	files := http.FileServerFS(root)
+	files := http.FileServerFS(filesOnly{root})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// filesOnly hides the directories of an fs.FS, so that the file server
+// answers 404 for /static/ instead of listing what is there.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return file, nil
 }
 
 // securityHeaders keeps pages from being framed, sniffed or made to run

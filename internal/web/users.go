@@ -174,7 +174,6 @@ func (s *Server) showPassword(w http.ResponseWriter, r *http.Request, done, pw s
 		return err
 	}
 	p.Done, p.NewPassword = done, pw
-	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, r, http.StatusOK, "users", p)
 }
 
