@@ -292,6 +292,9 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Scope = userFrom(r).Scope()
+	if err := s.checkFilter(r.Context(), f); err != nil {
+		return err
+	}
 	total, err := s.store.CountTasks(r.Context(), f)
 	if err != nil {
 		return err

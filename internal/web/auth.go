@@ -82,13 +82,19 @@ func (s *Server) adapt(rt route) http.Handler {
 			s.renderError(w, r, &httpError{code: http.StatusUnauthorized, msg: "登录已过期，请重新登录。"})
 			return
 		}
-		if !rt.admits(u) {
-			s.renderError(w, r, errForbidden)
-			return
-		}
+		// The account is known before its role is checked, so that a
+		// refusal is shown inside the account's navigation.
 		ctx := context.WithValue(r.Context(), userKey, u)
 		ctx = context.WithValue(ctx, sessionKey, sess)
 		r = r.WithContext(ctx)
+		if !rt.admits(u) {
+			if isAPI(r) {
+				s.renderError(w, r, errAPIForbidden)
+			} else {
+				s.renderError(w, r, errForbidden)
+			}
+			return
+		}
 		if err := rt.h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}

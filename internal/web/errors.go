@@ -22,6 +22,8 @@ func badRequest(msg string) error { return &httpError{code: http.StatusBadReques
 var (
 	errForbidden = &httpError{code: http.StatusForbidden, msg: "您的账号没有权限访问此页面。"}
 	errNotFound  = &httpError{code: http.StatusNotFound, msg: "页面不存在，或您无权查看。"}
+	// errAPIForbidden is errForbidden as the API says it: there are no pages there.
+	errAPIForbidden = &httpError{code: http.StatusForbidden, msg: "您的账号角色无权调用此接口。"}
 )
 
 // status maps an error to what the user is told.
@@ -82,6 +84,9 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
 	enc := json.NewEncoder(w)
+	// An application/json answer is never read as HTML: < and & stay as
+	// they are, readable to whoever reads the body.
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
 }

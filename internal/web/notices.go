@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -75,6 +77,29 @@ func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 		return q, badRequest("搜索内容过长。")
 	}
 	return q, nil
+}
+
+// checkFilter answers 404 for a filter naming a unit or notice that does
+// not exist (or, for a notice, that the scope does not see): a ledger
+// filtered on nothing is a mistake to point out, not an empty list.
+func (s *Server) checkFilter(ctx context.Context, f store.TaskFilter) error {
+	if f.UnitID != 0 {
+		_, err := s.store.Unit(ctx, f.UnitID)
+		if errors.Is(err, store.ErrNotFound) {
+			return &httpError{code: http.StatusNotFound, msg: fmt.Sprintf("筛选条件中的单位不存在（编号 %d），可能已被合并。", f.UnitID)}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if f.NoticeID != 0 {
+		n, err := s.store.Notice(ctx, f.NoticeID, f.Scope)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && f.Scope.Limited() && n.TaskCount == 0) {
+			return &httpError{code: http.StatusNotFound, msg: fmt.Sprintf("筛选条件中的通知不存在（编号 %d），或您无权查看。", f.NoticeID)}
+		}
+		return err
+	}
+	return nil
 }
 
 func (q ledgerQuery) filter(noticeID int64, sc store.Scope) store.TaskFilter {
@@ -157,8 +182,11 @@ func (s *Server) noticeShow(w http.ResponseWriter, r *http.Request) error {
 	if sc.Limited() && n.TaskCount == 0 {
 		return errNotFound
 	}
-	p := &noticePage{Base: s.base(w, r, n.Title), Notice: n, Q: q, CanEdit: u.CanEdit(), IsAdmin: u.Role == store.RoleAdmin}
 	f := q.filter(id, sc)
+	if err := s.checkFilter(ctx, f); err != nil {
+		return err
+	}
+	p := &noticePage{Base: s.base(w, r, n.Title), Notice: n, Q: q, CanEdit: u.CanEdit(), IsAdmin: u.Role == store.RoleAdmin}
 	if p.Units, err = s.store.NoticeUnits(ctx, id, sc); err != nil {
 		return err
 	}
@@ -217,13 +245,13 @@ func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, ext, ctype
 	if err != nil {
 		return err
 	}
-	sc := userFrom(r).Scope()
-	n, err := s.store.LedgerNotice(r.Context(), q.filter(id, sc))
-	if err != nil {
+	f := q.filter(id, userFrom(r).Scope())
+	if err := s.checkFilter(r.Context(), f); err != nil {
 		return err
 	}
-	if len(n.Tasks) == 0 && sc.Limited() {
-		return errNotFound
+	n, err := s.store.LedgerNotice(r.Context(), f)
+	if err != nil {
+		return err
 	}
 	name := n.Title
 	if name == "" {

@@ -162,6 +162,9 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := store.TaskFilter{UnitID: unit.ID, NoticeID: p.NoticeID, Query: p.Q, Scope: user.Scope()}
+	if err := s.checkFilter(ctx, f); err != nil {
+		return err
+	}
 	counts, err := s.store.RoleCounts(ctx, f)
 	if err != nil {
 		return err
