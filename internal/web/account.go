@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"duban/internal/auth"
 	"duban/internal/store"
@@ -26,9 +28,18 @@ func (s *Server) loginShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "login", &loginPage{Base: s.base(w, r, "登录"), Next: r.URL.Query().Get("next")})
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a path, with
+// one leading slash and no backslash or control character, is followed.
+// Browsers drop tabs and newlines and read \ as /, so "/\t/evil.example"
+// or "/\\evil.example" would leave the site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.ContainsFunc(next, unicode.IsControl) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
