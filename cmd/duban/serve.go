@@ -216,6 +216,9 @@ func ensureAdmin(ctx context.Context, st *store.Store, cfg serveConfig, stderr i
 		return err
 	}
 	_, err = st.CreateUser(ctx, store.NewUser{Login: "admin", Name: store.RoleAdmin.Label(), Role: store.RoleAdmin, PasswordHash: hash})
+	if errors.Is(err, store.ErrConflict) {
+		return nil // another process starting at the same moment created it
+	}
 	if err != nil {
 		return err
 	}

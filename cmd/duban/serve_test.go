@@ -115,6 +115,7 @@ type dubanProc struct {
 	cmd    *exec.Cmd
 	out    *syncBuffer // stdout and stderr
 	exited chan struct{}
+	urls   chan string
 	URL    string // http://127.0.0.1:PORT
 }
 
@@ -124,7 +125,16 @@ var listeningRE = regexp.MustCompile(`listening on (http://[^\s)]+)`)
 // listens. It is killed when the test ends if still running.
 func startDuban(t testing.TB, dir string, env []string, args ...string) *dubanProc {
 	t.Helper()
-	p := &dubanProc{t: t, out: &syncBuffer{}, exited: make(chan struct{})}
+	p := launchDuban(t, dir, env, args...)
+	p.waitListening()
+	return p
+}
+
+// launchDuban starts the binary in dir without waiting for it, so that
+// several can start at once; waitListening then waits for each.
+func launchDuban(t testing.TB, dir string, env []string, args ...string) *dubanProc {
+	t.Helper()
+	p := &dubanProc{t: t, out: &syncBuffer{}, exited: make(chan struct{}), urls: make(chan string, 1)}
 	p.cmd = exec.Command(dubanBinary(t), args...)
 	p.cmd.Dir, p.cmd.Env = dir, env
 	p.cmd.Stdout = p.out
@@ -133,7 +143,7 @@ func startDuban(t testing.TB, dir string, env []string, args ...string) *dubanPr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	urls := make(chan string, 1)
+	urls := p.urls
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
@@ -161,15 +171,20 @@ func startDuban(t testing.TB, dir string, env []string, args ...string) *dubanPr
 			<-p.exited
 		}
 	})
+	return p
+}
+
+// waitListening waits until the server says where it listens.
+func (p *dubanProc) waitListening() {
+	p.t.Helper()
+	args := strings.Join(p.cmd.Args[1:], " ")
 	select {
-	case p.URL = <-urls:
-		return p
+	case p.URL = <-p.urls:
 	case <-p.exited:
-		t.Fatalf("duban %s exited (%v) before listening:\n%s", strings.Join(args, " "), p.cmd.ProcessState, p.out)
+		p.t.Fatalf("duban %s exited (%v) before listening:\n%s", args, p.cmd.ProcessState, p.out)
 	case <-time.After(2 * time.Minute):
-		t.Fatalf("duban %s did not start listening in 2 minutes:\n%s", strings.Join(args, " "), p.out)
+		p.t.Fatalf("duban %s did not start listening in 2 minutes:\n%s", args, p.out)
 	}
-	return nil
 }
 
 // stop asks the server to shut down as Ctrl-C does and returns its exit

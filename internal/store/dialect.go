@@ -16,6 +16,8 @@ type dialect interface {
 	name() string // migration file suffix: "sqlite" or "postgres"
 	rebind(query string) string
 	isUnique(err error) bool
+	// isBusy is SQLite's "database is locked", worth a retry.
+	isBusy(err error) bool
 	// lockMigrations serialises processes that start at once.
 	lockMigrations(ctx context.Context, x q) error
 }
@@ -28,6 +30,10 @@ func (sqlite) isUnique(err error) bool {
 	var e *msqlite.Error
 	// 2067 SQLITE_CONSTRAINT_UNIQUE, 1555 SQLITE_CONSTRAINT_PRIMARYKEY
 	return errors.As(err, &e) && (e.Code() == 2067 || e.Code() == 1555)
+}
+func (sqlite) isBusy(err error) bool {
+	var e *msqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == 5 // SQLITE_BUSY and its extended codes
 }
 func (sqlite) lockMigrations(context.Context, q) error { return nil } // BEGIN IMMEDIATE already
 
@@ -58,6 +64,8 @@ func (postgres) isUnique(err error) bool {
 	var e *pgconn.PgError
 	return errors.As(err, &e) && e.Code == "23505"
 }
+
+func (postgres) isBusy(error) bool { return false }
 
 func (postgres) lockMigrations(ctx context.Context, x q) error {
 	_, err := x.exec(ctx, "SELECT pg_advisory_xact_lock(7402)")

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations/*.sql
@@ -57,14 +58,18 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	latest := ms[len(ms)-1].version
 	for _, m := range ms {
-		err := s.tx(ctx, func(x q) error {
+		err := s.retryBusy(ctx, func(x q) error {
+			// The lock comes first, even before the table of versions is
+			// created: two processes starting together on an empty
+			// PostgreSQL database would otherwise both create it, and one
+			// would fail.
 			if err := s.d.lockMigrations(ctx, x); err != nil {
+				return err
+			}
+			if _, err := x.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+				version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 				return err
 			}
 			var have int
@@ -88,4 +93,22 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// retryBusy runs fn in a transaction, again while SQLite reports the file
+// busy. A new SQLite file being switched to WAL by another process answers
+// SQLITE_BUSY at once, without waiting out busy_timeout.
+func (s *Store) retryBusy(ctx context.Context, fn func(q) error) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := s.tx(ctx, fn)
+		if err == nil || !s.d.isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }

@@ -65,7 +65,9 @@ func open(dsn string) (*Store, error) {
 	}
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+	// busy_timeout first: switching a new file to WAL takes a lock that
+	// another process starting at the same moment may hold.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	rd, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
