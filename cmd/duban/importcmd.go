@@ -40,19 +40,31 @@ func cmdImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	dsn := dbFrom(*db, os.Getenv)
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		fmt.Fprintf(stderr, "duban: 无法打开数据库 %s (cannot open database): %s\n", redactDSN(dsn), oneLine(err))
-		return 1
-	}
-	defer st.Close()
-
+	// Every file is read and parsed before the database is opened, so
+	// that a mistyped name creates no empty duban.db.
+	var ready []parsedFile
 	failed := 0
 	for _, file := range files {
-		if !importOne(ctx, st, file, stdin, *showWarnings, stdout, stderr) {
+		n, ok := parseFile(file, stdin, stderr)
+		if !ok {
 			failed++
+			continue
+		}
+		ready = append(ready, parsedFile{file, n})
+	}
+	if len(ready) > 0 {
+		dsn := dbFrom(*db, os.Getenv)
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			fmt.Fprintf(stderr, "duban: 无法打开数据库 %s (cannot open database): %s\n", redactDSN(dsn), oneLine(err))
+			return 1
+		}
+		defer st.Close()
+		for _, p := range ready {
+			if !importOne(ctx, st, p, *showWarnings, stdout, stderr) {
+				failed++
+			}
 		}
 	}
 	if failed > 0 {
@@ -64,20 +76,32 @@ func cmdImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// importOne imports one file and reports it in one line (and its warnings
-// when asked), returning whether it was imported.
-func importOne(ctx context.Context, st *store.Store, file string, stdin io.Reader, showWarnings bool, stdout, stderr io.Writer) bool {
-	name := displayName(file)
+// parsedFile is a notice read from a file, waiting to be imported.
+type parsedFile struct {
+	file string
+	n    *notice.Notice
+}
+
+// parseFile reads and parses one file, reporting in one line why it
+// cannot be imported.
+func parseFile(file string, stdin io.Reader, stderr io.Writer) (*notice.Notice, bool) {
 	text, err := readNotice(file, stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: %s\n", oneLine(err))
-		return false
+		return nil, false
 	}
 	n, err := notice.Parse(text)
 	if err != nil {
-		fmt.Fprintf(stderr, "duban: %s: %s\n", name, oneLine(err))
-		return false
+		fmt.Fprintf(stderr, "duban: %s: %s\n", displayName(file), oneLine(err))
+		return nil, false
 	}
+	return n, true
+}
+
+// importOne imports one parsed file and reports it in one line (and its
+// warnings when asked), returning whether it was imported.
+func importOne(ctx context.Context, st *store.Store, p parsedFile, showWarnings bool, stdout, stderr io.Writer) bool {
+	name, n := displayName(p.file), p.n
 	id, err := st.ImportNotice(ctx, n, filepath.Base(name), store.CLI)
 	var dup *store.DuplicateError
 	switch {

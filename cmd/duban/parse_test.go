@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode"
 )
@@ -169,5 +171,99 @@ func TestParseOutputFile(t *testing.T) {
 	runCmd(t, "", "parse", "-o", bad, write(t, "e.txt", nil))
 	if _, err := os.Stat(bad); !os.IsNotExist(err) {
 		t.Errorf("a failed parse left %s", bad)
+	}
+}
+
+// TestVersion: `duban --version` and `duban version` name the build: its
+// commit, the commit's time and whether the tree was modified.
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"--version", "version"} {
+		code, out, errs := runCmd(t, "", arg)
+		if code != 0 || !strings.HasPrefix(out, "duban ") || !strings.Contains(out, "go1.") || errs != "" {
+			t.Errorf("duban %s: exit %d, stdout %q, stderr %q", arg, code, out, errs)
+		}
+	}
+	bi := &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "4aab710c0ffee0000000000000000000000000ab"}, {Key: "vcs.time", Value: "2026-12-03T07:00:00Z"},
+		{Key: "vcs.modified", Value: "true"}}}
+	got := versionOf(bi)
+	for _, want := range []string{"4aab710c0ffe", "2026-12-03T07:00:00Z", "modified", "go1.26.0"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("version %q lacks %q", got, want)
+		}
+	}
+}
+
+// TestParseOutputChoices: -o picks the format by its extension or says it
+// cannot; the file is as readable as any new file; a missing directory is
+// named as the user typed it.
+func TestParseOutputChoices(t *testing.T) {
+	seed := "../../testdata/seeds/004_68ec9eb8236667d4.txt"
+	dir := t.TempDir()
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	for _, c := range []struct {
+		name  string
+		check func([]byte) bool
+	}{
+		{"l.json", json.Valid},
+		{"l.csv", func(b []byte) bool { return bytes.HasPrefix(b, []byte("\ufeff序号,")) }},
+		{"l.xlsx", func(b []byte) bool { return bytes.HasPrefix(b, []byte("PK")) }},
+		{"l.txt", func(b []byte) bool { return !json.Valid(b) && hasHan(string(b)) }},
+	} {
+		out := filepath.Join(dir, c.name)
+		if code, _, errs := runCmd(t, "", "parse", "-o", out, seed); code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.name, code, errs)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || !c.check(b) {
+			t.Errorf("%s: wrong content: %.40q", c.name, b)
+		}
+		if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want -rw-r--r-- (0644 less the umask 022)", c.name, fi.Mode().Perm())
+		}
+	}
+	for _, name := range []string{"l.pdf", "l.docx"} {
+		out := filepath.Join(dir, name)
+		code, _, errs := runCmd(t, "", "parse", "-o", out, seed)
+		if code != 2 || !strings.Contains(errs, filepath.Ext(name)) || !strings.Contains(errs, "--format") {
+			t.Errorf("%s: exit %d %q, want 2 and a reason", name, code, errs)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s was written", name)
+		}
+	}
+	missing := filepath.Join(dir, "no", "such", "x.json")
+	code, _, errs := runCmd(t, "", "parse", "-o", missing, seed)
+	if code != 1 || !strings.Contains(errs, missing) || strings.Contains(errs, ".duban-") || !strings.Contains(errs, "不存在") {
+		t.Errorf("missing directory: exit %d %q, want the path as typed", code, errs)
+	}
+}
+
+// TestFlagErrorsInChinese: a mistyped flag is explained in Chinese above
+// the command's usage, for every subcommand.
+func TestFlagErrorsInChinese(t *testing.T) {
+	for _, args := range [][]string{{"parse", "--nope", "x"}, {"serve", "--addr"}, {"import", "--show-warnings=maybe", "x"}, {"parse", "-o"}} {
+		code, out, errs := runCmd(t, "", args...)
+		first, _, _ := strings.Cut(errs, "\n")
+		if code != 2 || out != "" || !hasHan(first) || !strings.Contains(errs, "用法") {
+			t.Errorf("%v: exit %d, stderr %q; want 2, a Chinese first line and the usage", args, code, errs)
+		}
+	}
+	if code, _, errs := runCmd(t, "", "parse", "-h"); code != 0 || strings.Contains(errs, "flag") {
+		t.Errorf("-h: exit %d %q", code, errs)
+	}
+}
+
+// TestImportMissingFileTouchesNoDatabase: a mistyped file name is reported
+// and no database is created for it.
+func TestImportMissingFileTouchesNoDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "duban.db")
+	code, _, errs := runCmd(t, "", "import", "--db", db, filepath.Join(t.TempDir(), "nosuch.txt"))
+	if code != 1 || !strings.Contains(errs, "nosuch.txt") {
+		t.Errorf("exit %d %q, want 1 naming the file", code, errs)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("importing a missing file created %s", db)
 	}
 }
