@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 )
 
@@ -60,6 +61,9 @@ func (s *Store) Draft(ctx context.Context, id, userID int64) (*Draft, error) {
 
 // UpdateDraft saves the office's corrections to a draft.
 func (s *Store) UpdateDraft(ctx context.Context, id, userID int64, n *notice.Notice) error {
+	if err := ledger.CheckNotice(n); err != nil {
+		return fmt.Errorf("update draft %d: %w", id, err)
+	}
 	b, err := json.Marshal(n)
 	if err != nil {
 		return err

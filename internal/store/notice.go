@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/units"
 )
@@ -71,6 +72,9 @@ func fingerprints(n *notice.Notice) (docKey any, content string) {
 func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source string, by Actor) (int64, error) {
 	if len(n.Tasks) == 0 {
 		return 0, errors.New("通知中没有任务，无法导入 (notice has no tasks)")
+	}
+	if err := ledger.CheckNotice(n); err != nil {
+		return 0, fmt.Errorf("import %s: %w", source, err)
 	}
 	docKey, content := fingerprints(n)
 	var id int64

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 )
 
@@ -88,6 +89,12 @@ type TaskFields struct {
 	Deadline     notice.Date     `json:"deadline"`
 	DeadlineText string          `json:"deadline_text"`
 	Targets      []notice.Target `json:"targets"`
+}
+
+// Task is f as a parsed task, for the ledger's checks.
+func (f TaskFields) Task() *notice.Task {
+	return &notice.Task{Text: f.Text, Lead: f.Lead, Support: f.Support, Responsible: f.Responsible,
+		Leaders: f.Leaders, Deadline: f.Deadline, DeadlineText: f.DeadlineText, Targets: f.Targets}
 }
 
 // FieldsOf is the editable part of a parsed task.
@@ -397,8 +404,11 @@ func (e *StaleError) Unwrap() error { return ErrStale }
 // UpdateTask saves f over task id if it is still at version, and records
 // the change in the audit log. A stale version is a *StaleError.
 func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFields, by Actor) (*Task, error) {
-	f = FieldsOf(&notice.Task{Text: f.Text, Lead: f.Lead, Support: f.Support, Responsible: f.Responsible,
-		Leaders: f.Leaders, Deadline: f.Deadline, DeadlineText: f.DeadlineText, Targets: f.Targets})
+	nt := f.Task()
+	if err := ledger.CheckTask(nt); err != nil {
+		return nil, fmt.Errorf("update task %d: %w", id, err)
+	}
+	f = FieldsOf(nt)
 	var out *Task
 	err := s.tx(ctx, func(x q) error {
 		cur, err := getTask(ctx, x, s, id, Scope{})

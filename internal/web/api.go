@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
@@ -477,7 +478,7 @@ func (p *apiTaskPatchBody) apply(f *store.TaskFields) error {
 		}
 		f.Targets = p.Targets.V
 	}
-	if problems := fieldProblems(*f); len(problems) > 0 {
+	if problems := ledger.TaskProblems(f.Task()); len(problems) > 0 {
 		return badRequest(strings.Join(problems, "；") + "。")
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/store"
 )
 
@@ -31,9 +32,12 @@ func status(err error) (int, string) {
 	var he *httpError
 	var stale *store.StaleError
 	var dup *store.DuplicateError
+	var limit *ledger.LimitError
 	switch {
 	case errors.As(err, &he):
 		return he.code, he.msg
+	case errors.As(err, &limit):
+		return http.StatusBadRequest, limit.Error()
 	case errors.As(err, &stale):
 		return http.StatusConflict, stale.Error()
 	case errors.As(err, &dup):

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
@@ -111,6 +112,10 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	notes := applyCorrections(d.Notice, r)
 	if err := s.store.UpdateDraft(ctx, d.ID, u.ID, d.Notice); err != nil {
+		var limit *ledger.LimitError
+		if errors.As(err, &limit) {
+			return s.renderDraft(w, r, http.StatusBadRequest, d, limit.Error()+"修改未保存，请改正后再提交。")
+		}
 		return err
 	}
 	if r.PostFormValue("action") != "confirm" || len(notes) > 0 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/office"
 	"duban/internal/store"
@@ -368,11 +369,11 @@ func TestCrossSiteFormsAndHeaders(t *testing.T) {
 // oversized edits, with the same reasons.
 func TestEditLimitsSameOnPageAndAPI(t *testing.T) {
 	ts := newSite(t)
-	many := make([]string, maxUnits+1)
+	many := make([]string, ledger.MaxUnits+1)
 	for i := range many {
 		many[i] = fmt.Sprintf("省第%d厅", i)
 	}
-	long := strings.Repeat("长", maxTaskText+1)
+	long := strings.Repeat("长", ledger.MaxTaskText+1)
 	tok := ts.token("office")
 	for _, c := range []struct {
 		name, form, json, want string

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
@@ -118,7 +119,7 @@ func splitNames(s string) []string {
 func (f taskForm) fields() (store.TaskFields, error) {
 	out := store.TaskFields{Text: f.Text, Lead: splitNames(f.Lead), Support: splitNames(f.Support),
 		Responsible: splitNames(f.Responsible), Leaders: splitNames(f.Leaders), DeadlineText: f.DeadlineText}
-	problems := fieldProblems(out)
+	problems := ledger.TaskProblems(out.Task())
 	if f.Deadline != "" {
 		d, err := notice.ParseDate(f.Deadline)
 		if err != nil {
@@ -140,35 +141,6 @@ func (f taskForm) fields() (store.TaskFields, error) {
 		return out, badRequest(strings.Join(problems, "；") + "。")
 	}
 	return out, nil
-}
-
-// Limits of an edited task, the same from the page and the API.
-const (
-	maxTaskText = 5000 // characters
-	maxUnits    = 200  // units on one task, all roles together
-	maxName     = 100  // characters of a unit or leader name
-)
-
-// fieldProblems lists, in Chinese, what is wrong with an edited task.
-func fieldProblems(f store.TaskFields) []string {
-	var problems []string
-	if strings.TrimSpace(f.Text) == "" {
-		problems = append(problems, "任务内容不能为空")
-	}
-	if len([]rune(f.Text)) > maxTaskText {
-		problems = append(problems, fmt.Sprintf("任务内容不能超过 %d 字", maxTaskText))
-	}
-	if n := len(f.Lead) + len(f.Support) + len(f.Responsible); n > maxUnits {
-		problems = append(problems, fmt.Sprintf("一个任务最多列 %d 个单位（牵头、配合、责任合计），现有 %d 个", maxUnits, n))
-	}
-	for _, l := range [][]string{f.Lead, f.Support, f.Responsible, f.Leaders} {
-		for _, n := range l {
-			if len([]rune(n)) > maxName {
-				problems = append(problems, fmt.Sprintf("名称“%s”过长", n))
-			}
-		}
-	}
-	return problems
 }
 
 type taskEditPage struct {
