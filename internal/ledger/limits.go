@@ -15,20 +15,20 @@ import (
 // any real notice and keep one import or edit from filling every page that
 // lists it (a 3 MB title would be on everyone's home page).
 const (
-	MaxTitle        = 300  // characters of a notice's title
-	MaxIssuer       = 200  // characters of the issuing office
-	MaxDocNumber    = 100  // characters of the document number
-	MaxTasks        = 5000 // tasks in one notice
-	MaxNo           = 30   // characters of a task's number
-	MaxHeading      = 500  // characters of one heading above a task
-	MaxHeadings     = 10   // levels of headings above a task
-	MaxTaskText     = 5000 // characters of a task's text
-	MaxUnits        = 200  // units on one task, all roles together
-	MaxLeaders      = 50   // leaders of one task
-	MaxName         = 100  // characters of a unit or leader name
-	MaxDeadlineText = 200  // characters of a deadline's words
-	MaxTargets      = 100  // quantitative targets of one task
-	MaxTargetText   = 500  // characters of one target's fields together
+	MaxTitle        = 300   // characters of a notice's title
+	MaxIssuer       = 200   // characters of the issuing office
+	MaxDocNumber    = 100   // characters of the document number
+	MaxTasks        = 50000 // tasks in one notice (a generated national one holds 20,000)
+	MaxNo           = 30    // characters of a task's number
+	MaxHeading      = 500   // characters of one heading above a task
+	MaxHeadings     = 10    // levels of headings above a task
+	MaxTaskText     = 5000  // characters of a task's text
+	MaxUnits        = 200   // units on one task, all roles together
+	MaxLeaders      = 50    // leaders of one task
+	MaxName         = 100   // characters of a unit or leader name
+	MaxDeadlineText = 200   // characters of a deadline's words
+	MaxTargets      = 100   // quantitative targets of one task
+	MaxTargetText   = 500   // characters of one target's fields together
 )
 
 // maxProblems bounds how many problems one check lists: a notice with
