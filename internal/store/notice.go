@@ -27,7 +27,22 @@ type NoticeInfo struct {
 	Annex      []notice.AnnexRow
 	Warnings   []notice.Warning
 	TaskCount  int // tasks the asking scope sees
+	Version    int // of the header fields, which the office edits
 	CreatedAt  time.Time
+}
+
+// Name is how the notice is called where a heading needs words: its title,
+// else its doc number, else its file, never blank.
+func (n *NoticeInfo) Name() string {
+	switch {
+	case n.Title != "":
+		return n.Title
+	case n.DocNumber != "":
+		return n.DocNumber
+	case n.SourceName != "":
+		return n.SourceName
+	}
+	return fmt.Sprintf("第 %d 号通知", n.ID)
 }
 
 // DuplicateError is a notice imported before; it wraps ErrDuplicate.
@@ -35,17 +50,9 @@ type DuplicateError struct{ Existing NoticeInfo }
 
 func (e *DuplicateError) Error() string {
 	n := e.Existing
-	name := n.Title
-	switch {
-	case name == "" && n.DocNumber != "":
-		name = n.DocNumber
-	case name == "":
-		name = n.SourceName
-	case n.DocNumber != "":
+	name := n.Name()
+	if n.Title != "" && n.DocNumber != "" {
 		name += "（" + n.DocNumber + "）"
-	}
-	if name == "" {
-		name = fmt.Sprintf("第 %d 号通知", n.ID)
 	}
 	return fmt.Sprintf("该通知已于 %s 导入：%s，不能重复导入", n.CreatedAt.Format("2006-01-02 15:04"), name)
 }
@@ -76,31 +83,27 @@ func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source strin
 	if err := ledger.CheckNotice(n); err != nil {
 		return 0, fmt.Errorf("import %s: %w", source, err)
 	}
+	title := n.Title
+	if title == "" {
+		title = n.ProposedTitle() // no notice is left without a heading
+	}
 	docKey, content := fingerprints(n)
 	var id int64
 	err := s.tx(ctx, func(x q) error {
-		var dup int64
-		err := x.row(ctx, "SELECT id FROM notices WHERE doc_key = ? OR content_hash = ? ORDER BY id LIMIT 1", docKey, content).Scan(&dup)
-		if err == nil {
-			info, err := noticeInfo(ctx, x, dup)
-			if err != nil {
-				return err
-			}
-			return &DuplicateError{*info}
-		}
-		if err := noRows(err, "notice", ""); !errors.Is(err, ErrNotFound) {
+		if err := duplicateOf(ctx, x, n); err != nil {
 			return err
 		}
 		now := s.now()
 		sched, _ := json.Marshal(n.Schedule)
 		annex, _ := json.Marshal(nonNil(n.Annex))
 		warns, _ := json.Marshal(nonNil(n.Warnings))
+		var err error
 		id, err = x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, annex, warnings,
 			source_name, doc_key, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), n.Title, string(sched), string(annex), string(warns),
+			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), title, string(sched), string(annex), string(warns),
 			source, docKey, content, nullID(by.UserID), unix(now))
 		if s.d.isUnique(err) {
-			return &DuplicateError{NoticeInfo{Title: n.Title, DocNumber: n.DocNumber, CreatedAt: now}}
+			return &DuplicateError{NoticeInfo{Title: title, DocNumber: n.DocNumber, CreatedAt: now}}
 		}
 		if err != nil {
 			return fmt.Errorf("insert notice: %w", err)
@@ -112,12 +115,38 @@ func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source strin
 			}
 		}
 		return writeAudit(ctx, x, now, by, EntityNotice, id, ActionImport, nil,
-			map[string]any{"title": n.Title, "doc_number": n.DocNumber, "tasks": len(n.Tasks), "source": source})
+			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(n.Tasks), "source": source})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import %s: %w", source, err)
 	}
 	return id, nil
+}
+
+// Duplicate returns a *DuplicateError naming the notice imported before
+// that n repeats, or nil: the upload asks it before the office reviews.
+func (s *Store) Duplicate(ctx context.Context, n *notice.Notice) error {
+	if err := duplicateOf(ctx, s.r(), n); err != nil {
+		return fmt.Errorf("check duplicate: %w", err)
+	}
+	return nil
+}
+
+// duplicateOf is the check of Duplicate within x.
+func duplicateOf(ctx context.Context, x q, n *notice.Notice) error {
+	docKey, content := fingerprints(n)
+	var dup int64
+	err := x.row(ctx, "SELECT id FROM notices WHERE doc_key = ? OR content_hash = ? ORDER BY id LIMIT 1", docKey, content).Scan(&dup)
+	if err := noRows(err, "notice", ""); errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	info, err := noticeInfo(ctx, x, dup)
+	if err != nil {
+		return err
+	}
+	return &DuplicateError{*info}
 }
 
 func nonNil[T any](s []T) []T {
@@ -175,13 +204,13 @@ func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f 
 	return nil
 }
 
-const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, annex, warnings, created_at`
+const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, annex, warnings, version, created_at`
 
 func scanNotice(sc interface{ Scan(...any) error }) (*NoticeInfo, error) {
 	var n NoticeInfo
 	var issued, sched, annex, warns string
 	var created int64
-	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &annex, &warns, &created); err != nil {
+	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &annex, &warns, &n.Version, &created); err != nil {
 		return nil, err
 	}
 	n.IssuedOn, _ = notice.ParseDate(issued)

@@ -1,0 +1,103 @@
+package units
+
+import (
+	"slices"
+)
+
+// Limits of Nearest: a name longer than maxNearRunes is compared on its
+// first runes only, and at most maxNearScan names are looked at, so that a
+// national directory costs a bounded amount of work per typed name.
+const (
+	maxNearRunes = 32
+	maxNearScan  = 50000
+)
+
+// Nearest returns up to k names of known closest to name by edit distance
+// on their keys (full-width, traditional and spaces folded), nearest first
+// and, at equal distance, in the order known gives them (a caller lists the
+// names it prefers first). Names further than a third of the typed name's
+// length (at least 1, at most 4 edits) are not offered: they would be a
+// different unit, not a typo.
+func Nearest(name string, known []string, k int) []string {
+	a := []rune(Key(name))
+	if len(a) == 0 || k <= 0 {
+		return nil
+	}
+	a = a[:min(len(a), maxNearRunes)]
+	limit := min(max(1, len(a)/3), 4)
+	type hit struct {
+		name string
+		d, i int
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for i, n := range known[:min(len(known), maxNearScan)] {
+		key := Key(n)
+		b := []rune(key)
+		b = b[:min(len(b), maxNearRunes)]
+		if len(b) == 0 || seen[key] || abs(len(a)-len(b)) > limit {
+			continue
+		}
+		seen[key] = true // one unit printed two ways is offered once
+		if d := distance(a, b, limit); d <= limit && d > 0 {
+			hits = append(hits, hit{n, d, i})
+		}
+	}
+	slices.SortStableFunc(hits, func(x, y hit) int {
+		if x.d != y.d {
+			return x.d - y.d
+		}
+		// a shared start (省商务…) is likelier the unit meant
+		return commonPrefix(a, y.name) - commonPrefix(a, x.name)
+	})
+	var out []string
+	for _, h := range hits[:min(len(hits), k)] {
+		out = append(out, h.name)
+	}
+	return out
+}
+
+// distance is the Levenshtein distance of a and b, or limit+1 once it is
+// sure to exceed limit.
+func distance(a, b []rune, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func commonPrefix(a []rune, name string) int {
+	n := 0
+	for _, r := range Key(name) {
+		if n >= len(a) || a[n] != r {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
