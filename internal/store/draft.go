@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +18,10 @@ type Draft struct {
 	UserID     int64
 	SourceName string
 	Notice     *notice.Notice
-	CreatedAt  time.Time
+	// Typed are the unit names the office typed in the review that the
+	// parsed notice did not hold; they are checked before the import.
+	Typed     []string
+	CreatedAt time.Time
 }
 
 // SaveDraft stores a new draft for userID.
@@ -45,30 +49,37 @@ func (s *Store) SaveDraft(ctx context.Context, userID int64, source string, n *n
 // Draft returns userID's draft id.
 func (s *Store) Draft(ctx context.Context, id, userID int64) (*Draft, error) {
 	d := Draft{ID: id, UserID: userID}
-	var b string
+	var b, typed string
 	var created int64
-	err := s.r().row(ctx, "SELECT source_name, notice, created_at FROM drafts WHERE id = ? AND user_id = ?", id, userID).
-		Scan(&d.SourceName, &b, &created)
+	err := s.r().row(ctx, "SELECT source_name, notice, typed_units, created_at FROM drafts WHERE id = ? AND user_id = ?", id, userID).
+		Scan(&d.SourceName, &b, &typed, &created)
 	if err := noRows(err, "draft", id); err != nil {
 		return nil, err
 	}
 	d.CreatedAt = fromUnix(created)
-	if err := json.Unmarshal([]byte(b), &d.Notice); err != nil {
+	if err := errors.Join(json.Unmarshal([]byte(b), &d.Notice), json.Unmarshal([]byte(typed), &d.Typed)); err != nil {
 		return nil, fmt.Errorf("draft %d: %w", id, err)
 	}
 	return &d, nil
 }
 
-// UpdateDraft saves the office's corrections to a draft.
-func (s *Store) UpdateDraft(ctx context.Context, id, userID int64, n *notice.Notice) error {
-	if err := ledger.CheckNotice(n); err != nil {
+// UpdateDraft saves the office's corrections to a draft: its notice and the
+// unit names typed.
+func (s *Store) UpdateDraft(ctx context.Context, d *Draft) error {
+	id := d.ID
+	if err := ledger.CheckNotice(d.Notice); err != nil {
 		return fmt.Errorf("update draft %d: %w", id, err)
 	}
-	b, err := json.Marshal(n)
+	b, err := json.Marshal(d.Notice)
 	if err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE drafts SET notice = ? WHERE id = ? AND user_id = ?"), string(b), id, userID)
+	typed, err := json.Marshal(nonNil(d.Typed))
+	if err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE drafts SET notice = ?, typed_units = ? WHERE id = ? AND user_id = ?"),
+		string(b), string(typed), id, d.UserID)
 	if err != nil {
 		return fmt.Errorf("update draft %d: %w", id, err)
 	}

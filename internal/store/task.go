@@ -38,6 +38,7 @@ type Task struct {
 	ID           int64
 	NoticeID     int64
 	NoticeTitle  string
+	NoticeDoc    string // the notice's doc number
 	Seq          int
 	No           string
 	Path         []string
@@ -214,14 +215,14 @@ func (f TaskFilter) where(withHeading bool) *where {
 	return w
 }
 
-const taskCols = `t.id, t.notice_id, n.title, t.seq, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
+const taskCols = `t.id, t.notice_id, n.title, n.doc_number, t.seq, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
 	t.targets, t.line, t.version, t.updated_at`
 
 func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 	var t Task
 	var path, leaders, deadline, targets string
 	var updated int64
-	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.Seq, &t.No, &path, &t.Text, &leaders, &deadline,
+	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Seq, &t.No, &path, &t.Text, &leaders, &deadline,
 		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated); err != nil {
 		return nil, err
 	}

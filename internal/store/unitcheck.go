@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"duban/internal/units"
@@ -58,4 +59,18 @@ func (s *Store) UnknownUnits(ctx context.Context, names []string) ([]UnknownUnit
 		out[i].Nearest = nonNil(units.Nearest(out[i].Name, known, nearestOffered))
 	}
 	return out, nil
+}
+
+// Units is every unit name of f, in all roles.
+func (f TaskFields) Units() []string {
+	return slices.Concat(f.Lead, f.Support, f.Responsible)
+}
+
+// NoticeShort names the task's notice where many rows repeat it: by its
+// doc number, else its title.
+func (t *Task) NoticeShort() string {
+	if t.NoticeDoc != "" {
+		return t.NoticeDoc
+	}
+	return t.NoticeTitle
 }

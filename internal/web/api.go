@@ -369,6 +369,16 @@ type apiTaskPatchBody struct {
 	Deadline     optional[string]          `json:"deadline"`
 	DeadlineText optional[string]          `json:"deadline_text"`
 	Targets      optional[[]notice.Target] `json:"targets"`
+	// CreateUnits confirms that unit names the directory lacks are new
+	// units, not slips for known ones.
+	CreateUnits bool `json:"create_units"`
+}
+
+// apiUnknownUnits refuses a PATCH naming units the directory lacks, with
+// the nearest known names.
+type apiUnknownUnits struct {
+	Error       string              `json:"error"`
+	Suggestions []store.UnknownUnit `json:"suggestions"`
 }
 
 var errTrailingJSON = errors.New("data after the JSON object")
@@ -380,7 +390,7 @@ type apiStale struct {
 	Current apiTaskJSON `json:"current"`
 }
 
-const apiPatchFields = "version、text、lead、support、responsible、leaders、deadline、deadline_text、targets"
+const apiPatchFields = "version、text、lead、support、responsible、leaders、deadline、deadline_text、targets、create_units"
 
 // decodeJSONBody reads one JSON object of at most apiMaxBody bytes with no
 // unknown fields into v.
@@ -506,6 +516,16 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 	if p.Version.V == t.Version && reflect.DeepEqual(f, t.Fields()) {
 		writeJSON(w, http.StatusOK, apiTaskOf(t)) // nothing to change
 		return nil
+	}
+	if !p.CreateUnits {
+		us, err := s.store.UnknownUnits(r.Context(), addedNames(t.Fields().Units(), f.Units()))
+		if err != nil {
+			return err
+		}
+		if len(us) > 0 {
+			writeJSON(w, http.StatusBadRequest, apiUnknownUnits{Error: unknownMessage(us) + "（确认是新单位请加 \"create_units\": true）", Suggestions: us})
+			return nil
+		}
 	}
 	u := userFrom(r)
 	nt, err := s.store.UpdateTask(r.Context(), t.ID, p.Version.V, f, u.Actor())

@@ -519,8 +519,27 @@ func TestAPITaskPatch(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/tasks/%d", t1.ID)
 	v0 := t1.Version
 
+	// A unit name the directory lacks is asked about, with the nearest
+	// known names, and nothing is saved until create_units confirms it.
+	for _, tc := range []struct {
+		support string
+		nearest []string
+	}{{`"省商务听"`, []string{"省商务厅"}}, {`"省财政厅", "省自然资源厅"`, []string{}}} {
+		code, body := ts.api("PATCH", path, office, fmt.Sprintf(`{"version": %d, "support": [%s]}`, v0, tc.support))
+		var ans struct {
+			Error       string              `json:"error"`
+			Suggestions []store.UnknownUnit `json:"suggestions"`
+		}
+		json.Unmarshal([]byte(body), &ans)
+		if code != 400 || len(ans.Suggestions) != 1 || !slices.Equal(ans.Suggestions[0].Nearest, tc.nearest) || !strings.Contains(ans.Error, "create_units") {
+			t.Errorf("PATCH support %s: %d %s", tc.support, code, body)
+		}
+	}
+	if cur, _ := ts.store.Task(ctx, t1.ID, store.Scope{}); cur.Version != v0 {
+		t.Fatalf("an unconfirmed unit was saved: %+v", cur)
+	}
 	code, body := ts.api("PATCH", path, office, fmt.Sprintf(
-		`{"version": %d, "text": "扩大有效投资<img src=x onerror=alert(1)>", "support": [" 省财政厅 ", "省自然资源厅"], "deadline": "2026-06-30"}`, v0))
+		`{"version": %d, "text": "扩大有效投资<img src=x onerror=alert(1)>", "support": [" 省财政厅 ", "省自然资源厅"], "deadline": "2026-06-30", "create_units": true}`, v0))
 	if code != 200 {
 		t.Fatalf("PATCH: %d %s", code, body)
 	}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,8 +16,9 @@ import (
 
 type importPage struct {
 	Base
-	Error string
-	Text  string
+	Error    string
+	Text     string
+	Existing *store.NoticeInfo // the notice an upload repeats
 }
 
 func (s *Server) importShow(w http.ResponseWriter, r *http.Request) error {
@@ -33,6 +36,14 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.render(w, r, code, "import", &importPage{Base: s.base(w, r, "导入通知"), Error: msg, Text: r.FormValue("text")})
 	}
+	// A notice imported before is refused now, not after its review.
+	var dup *store.DuplicateError
+	if err := s.store.Duplicate(r.Context(), n); errors.As(err, &dup) {
+		return s.render(w, r, http.StatusConflict, "import", &importPage{Base: s.base(w, r, "导入通知"), Error: dup.Error() + "。",
+			Existing: &dup.Existing})
+	} else if err != nil {
+		return err
+	}
 	id, err := s.store.SaveDraft(r.Context(), userFrom(r).ID, name, n)
 	if err != nil {
 		return err
@@ -47,12 +58,22 @@ type draftRow struct {
 	Notes   []string // the parser's warnings about this task
 }
 
+// taskNote is a warning about one task, listed at the top of the review
+// with a link to the task's row.
+type taskNote struct {
+	I       int
+	No      string
+	Message string
+}
+
 type draftPage struct {
 	Base
-	Draft    *store.Draft
-	Rows     []draftRow
-	Warnings []notice.Warning // those about no single task
-	Error    string
+	Draft     *store.Draft
+	Rows      []draftRow
+	Warnings  []notice.Warning // those about no single task
+	TaskNotes []taskNote       // those about a task, in the order of the tasks
+	Error     string
+	Unknown   []store.UnknownUnit // typed unit names the directory lacks
 }
 
 func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
@@ -60,7 +81,7 @@ func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderDraft(w, r, http.StatusOK, d, "")
+	return s.renderDraft(w, r, http.StatusOK, d, "", nil)
 }
 
 func (s *Server) draft(r *http.Request) (*store.Draft, error) {
@@ -71,8 +92,9 @@ func (s *Server) draft(r *http.Request) (*store.Draft, error) {
 	return s.store.Draft(r.Context(), id, userFrom(r).ID)
 }
 
-func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d *store.Draft, msg string) error {
-	p := &draftPage{Base: s.base(w, r, "核对导入："+d.Notice.Title), Draft: d, Error: msg}
+func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d *store.Draft, msg string, unknown []store.UnknownUnit) error {
+	title := cmp.Or(d.Notice.Title, d.SourceName)
+	p := &draftPage{Base: s.base(w, r, "核对导入："+title), Draft: d, Error: msg, Unknown: unknown}
 	ts := d.Notice.Tasks
 	notes := map[int][]string{}
 	for _, wn := range d.Notice.Warnings {
@@ -87,6 +109,9 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d
 	}
 	prev := "\x00"
 	for i, t := range ts {
+		for _, m := range notes[i] {
+			p.TaskNotes = append(p.TaskNotes, taskNote{I: i, No: t.No, Message: m})
+		}
 		row := draftRow{I: i, Task: t, Notes: notes[i]}
 		if h := strings.Join(t.Path, " › "); h != prev {
 			row.Heading, prev = h, h
@@ -110,11 +135,12 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.redirect(w, r, "/import", "已放弃这次导入。")
 	}
-	notes := applyCorrections(d.Notice, r)
-	if err := s.store.UpdateDraft(ctx, d.ID, u.ID, d.Notice); err != nil {
+	choices := readUnitChoices(r)
+	notes := applyCorrections(d, r, choices)
+	if err := s.store.UpdateDraft(ctx, d); err != nil {
 		var limit *ledger.LimitError
 		if errors.As(err, &limit) {
-			return s.renderDraft(w, r, http.StatusBadRequest, d, limit.Error()+"修改未保存，请改正后再提交。")
+			return s.renderDraft(w, r, http.StatusBadRequest, d, limit.Error()+"修改未保存，请改正后再提交。", nil)
 		}
 		return err
 	}
@@ -123,13 +149,20 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 		if msg == "" {
 			return s.redirect(w, r, fmt.Sprintf("/import/%d", d.ID), "修改已保存，尚未导入。")
 		}
-		return s.renderDraft(w, r, http.StatusBadRequest, d, msg+"。修改已保存，请核对后再确认导入。")
+		return s.renderDraft(w, r, http.StatusBadRequest, d, msg+"。修改已保存，请核对后再确认导入。", nil)
+	}
+	unknown, err := s.unknownUnits(ctx, d.Typed, choices)
+	if err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return s.renderDraft(w, r, http.StatusBadRequest, d, unknownMessage(unknown)+"修改已保存，尚未导入。", unknown)
 	}
 	id, err := s.store.ImportDraft(ctx, d, u.Actor())
 	var dup *store.DuplicateError
 	switch {
 	case errors.As(err, &dup):
-		return s.renderDraft(w, r, http.StatusConflict, d, dup.Error()+"。")
+		return s.renderDraft(w, r, http.StatusConflict, d, dup.Error()+"。", nil)
 	case err != nil:
 		return err
 	}
@@ -140,7 +173,13 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 // applyCorrections applies the preview form to the draft and returns what
 // it could not take as typed (a date that is not a date is kept as the
 // deadline's words, so nothing typed is lost).
-func applyCorrections(n *notice.Notice, r *http.Request) []string {
+//
+// Unit names the office types that the notice did not hold join d.Typed,
+// to be checked against the directory before the import; a name chosen
+// from the suggestions replaces the typed one everywhere.
+func applyCorrections(d *store.Draft, r *http.Request, choices unitChoices) []string {
+	n := d.Notice
+	before := noticeUnits(n)
 	var notes []string
 	form := func(k string) (string, bool) {
 		v, ok := r.PostForm[k]
@@ -183,6 +222,9 @@ func applyCorrections(n *notice.Notice, r *http.Request) []string {
 			if v, ok := form(key(f)); ok {
 				*dst = splitNames(v)
 			}
+			if f != "leaders" {
+				*dst = choices.replace(*dst)
+			}
 		}
 		if v, ok := form(key("deadline")); ok && v != t.Deadline.String() {
 			if v == "" {
@@ -199,5 +241,19 @@ func applyCorrections(n *notice.Notice, r *http.Request) []string {
 	if len(n.Tasks) == 0 {
 		notes = append(notes, "所有任务都被删除了，无法导入")
 	}
+	// typed names stay asked about while the notice still holds them
+	after := noticeUnits(n)
+	d.Typed = slices.DeleteFunc(append(d.Typed, addedNames(before, after)...), func(t string) bool {
+		return len(addedNames(after, []string{t})) > 0
+	})
 	return notes
+}
+
+// noticeUnits is every unit name on n's tasks.
+func noticeUnits(n *notice.Notice) []string {
+	var out []string
+	for i := range n.Tasks {
+		out = append(out, n.Tasks[i].Units()...)
+	}
+	return out
 }

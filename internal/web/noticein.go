@@ -76,6 +76,9 @@ func (s *Server) readSubmittedNotice(w http.ResponseWriter, r *http.Request) (na
 		}
 		return "", nil, err
 	}
+	if n.Title == "" {
+		n.Title = n.ProposedTitle() // the office reviews and edits it
+	}
 	return name, n, nil
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -186,7 +187,7 @@ func (s *Server) noticeShow(w http.ResponseWriter, r *http.Request) error {
 	if err := s.checkFilter(ctx, f); err != nil {
 		return err
 	}
-	p := &noticePage{Base: s.base(w, r, n.Title), Notice: n, Q: q, CanEdit: u.CanEdit(), IsAdmin: u.Role == store.RoleAdmin}
+	p := &noticePage{Base: s.base(w, r, n.Name()), Notice: n, Q: q, CanEdit: u.CanEdit(), IsAdmin: u.Role == store.RoleAdmin}
 	if p.Units, err = s.store.NoticeUnits(ctx, id, sc); err != nil {
 		return err
 	}
@@ -253,17 +254,24 @@ func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, ext, ctype
 	if err != nil {
 		return err
 	}
-	name := n.Title
-	if name == "" {
-		name = "台账"
-	}
-	name = strings.NewReplacer("/", "_", `\`, "_", "\"", "", "\n", " ").Replace(name) + "台账." + ext
+	name := exportName(n.Title, n.DocNumber, ext)
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", ext, url.PathEscape(name)))
 	if ext == "csv" {
 		return office.WriteCSV(w, n)
 	}
 	return office.WriteLedger(w, n)
+}
+
+// exportName is the download's file name: the notice's title (or doc
+// number) and 台账, said once.
+func exportName(title, docNumber, ext string) string {
+	name := cmp.Or(title, docNumber)
+	name = strings.NewReplacer("/", "_", `\`, "_", "\"", "", "\n", " ", "\r", " ").Replace(name)
+	if !strings.HasSuffix(name, "台账") {
+		name += "台账"
+	}
+	return name + "." + ext
 }
 
 func (s *Server) noticeExportXLSX(w http.ResponseWriter, r *http.Request) error {

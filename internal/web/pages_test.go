@@ -250,6 +250,12 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 	// The office corrects the first task's lead unit and drops the last task.
 	last := len(want.Tasks) - 1
 	form := url.Values{"action": {"confirm"}, "lead-0": {"省纠正后的单位"}, fmt.Sprintf("drop-%d", last): {"1"}}
+	code, body, _ := ts.post(oc, draft, form)
+	// the typed unit is new to the directory: the office is asked first
+	if code != bad || !strings.Contains(body, `id="unit-check"`) || !strings.Contains(body, `name="create_unit" value="省纠正后的单位"`) {
+		t.Fatalf("confirm with a new unit: %d\n%.500s", code, body)
+	}
+	form = url.Values{"action": {"confirm"}, "create_unit": {"省纠正后的单位"}}
 	code, body, loc := ts.post(oc, draft, form)
 	if code != see || !strings.HasPrefix(loc, "/notices/") {
 		t.Fatalf("confirm: %d %q\n%.500s", code, loc, body)
@@ -258,12 +264,13 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 	if !strings.Contains(page, fmt.Sprintf("已导入 %d 项任务", len(want.Tasks)-1)) || !strings.Contains(page, "省纠正后的单位") {
 		t.Error("the ledger does not show the import with its correction")
 	}
-	// The same notice again is refused with a message, and nothing is added.
+	// The same notice again is refused at upload, before any review, with
+	// a link to the notice imported, and nothing is added.
 	resp = upload(t, ts, oc, "again.txt", data)
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	code, body, _ = ts.post(oc, resp.Header.Get("Location"), url.Values{"action": {"confirm"}})
-	if code != http.StatusConflict || !strings.Contains(body, "不能重复导入") {
-		t.Errorf("re-import: %d\n%.300s", code, body)
+	if link := `id="existing-notice" href="` + loc + `"`; resp.StatusCode != http.StatusConflict || !strings.Contains(string(b), "不能重复导入") || !strings.Contains(string(b), link) {
+		t.Errorf("re-import: %s, want 409 with %s\n%.300s", resp.Status, link, b)
 	}
 	if ns, _ := ts.store.Notices(context.Background(), store.Scope{}); len(ns) != 2 {
 		t.Errorf("%d notices after a refused re-import; want 2", len(ns))

@@ -41,6 +41,8 @@ func (s *Server) routes() []route {
 		{pattern: "GET /notices/{id}/ledger.xlsx", roles: allRoles, h: s.noticeExportXLSX},
 		{pattern: "GET /notices/{id}/ledger.csv", roles: allRoles, h: s.noticeExportCSV},
 		{pattern: "POST /notices/{id}/delete", roles: admins, h: s.noticeDelete},
+		{pattern: "GET /notices/{id}/edit", roles: staff, h: s.noticeEditShow},
+		{pattern: "POST /notices/{id}/edit", roles: staff, h: s.noticeEditSave},
 		{pattern: "GET /import", roles: staff, h: s.importShow},
 		{pattern: "POST /import", roles: staff, h: s.importUpload},
 		{pattern: "GET /import/{id}", roles: staff, h: s.draftShow},

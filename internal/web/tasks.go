@@ -149,6 +149,8 @@ type taskEditPage struct {
 	Form    taskForm
 	Error   string
 	Current *store.Task // the newer version, when a save was stale
+	// Unknown are typed unit names the directory lacks, asked about.
+	Unknown []store.UnknownUnit
 }
 
 func (s *Server) taskEditShow(w http.ResponseWriter, r *http.Request) error {
@@ -174,9 +176,21 @@ func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := readTaskForm(r)
+	choices := readUnitChoices(r)
+	for _, l := range []*string{&form.Lead, &form.Support, &form.Responsible} {
+		*l = strings.Join(choices.replace(splitNames(*l)), "、")
+	}
 	page := &taskEditPage{Base: s.base(w, r, "修改任务 "+t.No), Task: t, Form: form}
 	f, err := form.fields()
 	if err == nil {
+		typed := addedNames(t.Fields().Units(), f.Units())
+		if page.Unknown, err = s.unknownUnits(ctx, typed, choices); err != nil {
+			return err
+		}
+		if len(page.Unknown) > 0 {
+			page.Error = unknownMessage(page.Unknown)
+			return s.render(w, r, http.StatusBadRequest, "task_edit", page)
+		}
 		_, err = s.store.UpdateTask(ctx, id, form.Version, f, userFrom(r).Actor())
 	}
 	var stale *store.StaleError
