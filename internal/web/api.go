@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"duban/internal/ledger"
 	"duban/internal/notice"
@@ -400,9 +401,16 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) error {
 			return &httpError{code: http.StatusUnsupportedMediaType, msg: "请求体应为 JSON，请设置 Content-Type: application/json。"}
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, apiMaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, apiMaxBody))
+	if err == nil && !utf8.Valid(body) {
+		// The decoder would quietly turn invalid bytes into U+FFFD.
+		return errBadText("请求体")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	if err == nil {
+		err = dec.Decode(v)
+	}
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {
 			err = cmp.Or(terr, errTrailingJSON)
@@ -415,7 +423,7 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) error {
 	)
 	switch {
 	case err == nil:
-		return nil
+		return checkJSONText(v)
 	case errors.As(err, &mbe):
 		return &httpError{code: http.StatusRequestEntityTooLarge, msg: "请求体过大：不能超过 1 MiB。"}
 	case errors.Is(err, io.EOF):

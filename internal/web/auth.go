@@ -95,6 +95,10 @@ func (s *Server) adapt(rt route) http.Handler {
 			}
 			return
 		}
+		if err := checkInput(r); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		if err := rt.h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}

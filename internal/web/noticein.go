@@ -30,6 +30,9 @@ func (s *Server) readSubmittedNotice(w http.ResponseWriter, r *http.Request) (na
 		if err != nil {
 			return "", nil, uploadError(err)
 		}
+		if err := checkForm(r.PostForm); err != nil {
+			return "", nil, err
+		}
 		name = strings.TrimSpace(r.FormValue("name"))
 		if f, fh, ferr := r.FormFile("file"); ferr == nil {
 			defer f.Close()

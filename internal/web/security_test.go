@@ -6,9 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"duban/internal/store"
+	"duban/internal/store/testdb"
 )
+
+const bad400 = bad
 
 // TestLoginNextStaysOnSite: after logging in, only a path on this site is
 // followed; anything a browser could read as another host goes home.
@@ -87,4 +91,89 @@ func names(n int, format string) []string {
 		out[i] = fmt.Sprintf(format, i)
 	}
 	return out
+}
+
+// TestBadTextRefused: a NUL, invalid UTF-8 or a control character in any
+// text a request carries — search, filter, login name, task text, path,
+// JSON — is a 400 with a Chinese message on both databases, and nothing
+// is stored; an overlong search is refused the same way.
+func TestBadTextRefused(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ts := newSiteOn(t, st)
+		office, tok := ts.client("office"), ts.token("office")
+		task := ts.tasks[0]
+		edit := fmt.Sprintf("/tasks/%d/edit", task.ID)
+		form := func(text string) url.Values {
+			return url.Values{"text": {text}, "version": {"1"}, "lead": {"省发展改革委"}}
+		}
+		for _, bad := range []string{"\x00", "\xff\xfe", "a\x1bb", "a\x7fb"} {
+			for _, c := range []struct {
+				name string
+				do   func() (int, string)
+			}{
+				{"search", func() (int, string) {
+					return ts.get(office, "/notices/"+fmt.Sprint(ts.noticeID)+"?q="+url.QueryEscape(bad))
+				}},
+				{"unit search", func() (int, string) { return ts.get(office, "/units?q="+url.QueryEscape(bad)) }},
+				{"filter", func() (int, string) { return ts.get(office, "/?leader="+url.QueryEscape(bad)) }},
+				{"API filter", func() (int, string) { return ts.api("GET", "/api/v1/tasks?heading="+url.QueryEscape(bad), tok, "") }},
+				{"API search", func() (int, string) { return ts.api("GET", "/api/v1/tasks?q="+url.QueryEscape(bad), tok, "") }},
+				{"path", func() (int, string) { return ts.get(office, "/leaders/"+url.PathEscape("张"+bad)) }},
+				{"login name", func() (int, string) {
+					code, body, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"office" + bad}, "password": {testPassword}})
+					return code, body
+				}},
+				{"task text", func() (int, string) {
+					code, body, _ := ts.post(office, edit, form("扩大有效投资"+bad))
+					return code, body
+				}},
+				{"API task text", func() (int, string) {
+					return ts.api("PATCH", fmt.Sprintf("/api/v1/tasks/%d", task.ID), tok, `{"version": 1, "text": "扩大`+jsonText(bad)+`"}`)
+				}},
+				{"API leader", func() (int, string) {
+					return ts.api("PATCH", fmt.Sprintf("/api/v1/tasks/%d", task.ID), tok, `{"version": 1, "leaders": ["张`+jsonText(bad)+`"]}`)
+				}},
+			} {
+				code, body := c.do()
+				if code != bad400 || !strings.Contains(body, "无效字符") {
+					t.Errorf("%s with %q: %d, want 400 saying 无效字符\n%.300s", c.name, bad, code, body)
+				}
+			}
+		}
+		// Tabs and line breaks are text in a task, not refused.
+		if code, body, _ := ts.post(office, edit, form("第一行\n\t第二行")); code != see || strings.Contains(body, "无效字符") {
+			t.Errorf("text with a line break: %d\n%.300s", code, body)
+		}
+		long := strings.Repeat("搜", 50_000)
+		for _, path := range []string{"/units?q=" + long, "/api/v1/tasks?q=" + long, fmt.Sprintf("/notices/%d?q=%s", ts.noticeID, long)} {
+			var code int
+			var body string
+			if strings.HasPrefix(path, "/api/") {
+				code, body = ts.api("GET", path, tok, "")
+			} else {
+				code, body = ts.get(office, path)
+			}
+			if code != bad400 || !strings.Contains(body, "过长") {
+				t.Errorf("50,000-character search %.20s: %d\n%.300s", path, code, body)
+			}
+		}
+		now, err := st.Task(context.Background(), task.ID, store.Scope{})
+		if err != nil || strings.ContainsAny(now.Text, "\x00\x1b\x7f") || !utf8.ValidString(now.Text) {
+			t.Errorf("stored text %q (%v)", now.Text, err)
+		}
+	})
+}
+
+// jsonText writes s inside a JSON string as a client might: control
+// characters escaped (\u0000), invalid bytes left raw.
+func jsonText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			fmt.Fprintf(&b, `\u%04x`, c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -88,8 +88,13 @@ func siteNotice() *notice.Notice {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteOn(t, testdb.New(t))
+}
+
+// newSiteOn is newSite on a given database, for tests run on each engine.
+func newSiteOn(t *testing.T, st *store.Store) *site {
+	t.Helper()
 	hashOnce.Do(func() { testHash, _ = auth.HashPassword(testPassword) })
-	st := testdb.New(t)
 	ctx := context.Background()
 	id, err := st.ImportNotice(ctx, siteNotice(), "site.txt", store.CLI)
 	if err != nil {
