@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -43,6 +42,10 @@ postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管
   DUBAN_ADDR            监听地址，同 --addr
   DUBAN_DB              数据库，同 --db
   DUBAN_ADMIN_PASSWORD  新数据库中 admin 的初始密码（不设则随机生成并显示一次）
+  DUBAN_LOG_FORMAT      日志格式 text 或 json，同 --log-format
+  DUBAN_LOG_LEVEL       日志级别，同 --log-level
+
+收到 SIGTERM 或 SIGINT 后不再接受新请求，进行中的请求在 20 秒内完成后退出。
 
 选项 (options)：
 `
@@ -55,6 +58,7 @@ type serveConfig struct {
 	Dev  bool
 	// AdminPassword comes from DUBAN_ADMIN_PASSWORD; it is never printed.
 	AdminPassword string
+	Log           logConfig
 }
 
 // getenv reads the environment; a parameter so tests could replace it.
@@ -96,6 +100,7 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	db := dbFlag(fs)
 	fs.BoolVar(&c.Demo, "demo", false, "载入五份示例通知并创建演示账号，密码 demo (load the seed notices and demo accounts)")
 	fs.BoolVar(&c.Dev, "dev", false, "每次请求从 internal/web 读取模板和静态文件 (read templates from disk)")
+	logf := addLogFlags(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c, err
@@ -107,6 +112,7 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	c.Addr = first(*addr, env("DUBAN_ADDR"), defaultAddr)
 	c.DB = dbFrom(*db, env)
 	c.AdminPassword = env("DUBAN_ADMIN_PASSWORD")
+	c.Log = logf.resolve(env)
 	return c, nil
 }
 
@@ -114,6 +120,9 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 func (c *serveConfig) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("监听地址 %q 无效，应为 主机:端口，如 127.0.0.1:8080 (invalid address)", c.Addr)
+	}
+	if err := c.Log.validate(); err != nil {
+		return err
 	}
 	if c.AdminPassword != "" {
 		if err := auth.CheckPolicy(c.AdminPassword); err != nil {
@@ -156,7 +165,7 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := cfg.Log.logger(stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

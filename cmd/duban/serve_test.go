@@ -83,7 +83,8 @@ func repoRoot(t testing.TB) string {
 func testEnv(extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "DUBAN_ADDR=") || strings.HasPrefix(kv, "DUBAN_DB=") || strings.HasPrefix(kv, "DUBAN_ADMIN_PASSWORD=") {
+		if strings.HasPrefix(kv, "DUBAN_ADDR=") || strings.HasPrefix(kv, "DUBAN_DB=") || strings.HasPrefix(kv, "DUBAN_ADMIN_PASSWORD=") ||
+			strings.HasPrefix(kv, "DUBAN_LOG_") {
 			continue
 		}
 		env = append(env, kv)

@@ -95,6 +95,11 @@ func (s *Server) adapt(rt route) http.Handler {
 			}
 			return
 		}
+		if ri := infoFrom(r); ri != nil && u != nil {
+			ri.userID.Store(u.ID)
+		}
+		// A page's form is read here; a body that stopped arriving is
+		// answered 408 by renderError.
 		if err := checkInput(r); err != nil {
 			s.renderError(w, r, err)
 			return

@@ -58,8 +58,17 @@ type errorPage struct {
 
 // renderError answers with the error as a page, or as JSON for the API.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if bodyTimedOut(r) {
+		err = errBodyTimeout
+	}
 	code, msg := status(err)
-	if code >= 500 {
+	switch {
+	case code < 500:
+	case clientGone(r):
+		// The client hung up and what it asked for was cut short: nothing
+		// for an operator to act on.
+		s.log.Debug("client gone", "method", r.Method, "path", r.URL.Path, "err", err)
+	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if isAPI(r) {

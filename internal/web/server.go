@@ -38,6 +38,12 @@ type Config struct {
 	LockFor     time.Duration
 	// MaxUpload bounds an uploaded notice.
 	MaxUpload int64
+	// BodyWindow is how long a request body may go without 64 KiB
+	// arriving before it is answered 408.
+	BodyWindow time.Duration
+	// ShutdownGrace is how long requests in flight may take to finish
+	// once the server is told to stop.
+	ShutdownGrace time.Duration
 }
 
 func (c *Config) defaults() {
@@ -52,6 +58,12 @@ func (c *Config) defaults() {
 	}
 	if c.MaxUpload == 0 {
 		c.MaxUpload = 20 << 20
+	}
+	if c.BodyWindow == 0 {
+		c.BodyWindow = 15 * time.Second
+	}
+	if c.ShutdownGrace == 0 {
+		c.ShutdownGrace = 20 * time.Second
 	}
 }
 
@@ -99,18 +111,12 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.pattern, s.adapt(rt))
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(s.staticFiles())))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.store.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /healthz", s.healthz)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &httpError{code: http.StatusForbidden, msg: "跨站请求已被拒绝，请从本系统页面重新提交。"})
 	}))
-	return securityHeaders(s.recoverer(cop.Handler(mux)))
+	return s.logRequests(securityHeaders(s.recoverer(cop.Handler(mux))))
 }
 
 func staticHandler(root fs.FS) http.Handler {
@@ -171,10 +177,29 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// ListenAndServe serves until ctx is done, then shuts down gracefully.
+// healthz tells a load balancer or monitor whether this process can reach
+// its database: 200 "ok", else 503. No login, no page, one round trip.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("healthz: database unreachable", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// ListenAndServe serves until ctx is done, then shuts down gracefully:
+// it stops accepting, lets requests in flight finish within
+// Config.ShutdownGrace, then closes what is left.
 func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(addr string)) error {
+	// No ReadTimeout: logRequests sets each body's deadline, so that an
+	// upload arriving steadily is not cut off but a trickle is.
 	srv := &http.Server{Addr: addr, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: 2 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+		WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	ln, err := listen(addr)
 	if err != nil {
 		return err
@@ -188,8 +213,13 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s.log.Info("shutting down", "grace", s.cfg.ShutdownGrace)
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		if err := srv.Shutdown(sctx); err != nil {
+			s.log.Warn("requests still running after the grace period were cut off", "err", err)
+			srv.Close()
+		}
+		return nil
 	}
 }
