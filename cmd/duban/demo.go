@@ -27,6 +27,7 @@ func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, seeds []str
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", path, err)
 		}
+		n.FoldAnnex()
 		id, err := st.ImportNotice(ctx, n, filepath.Base(path), store.CLI)
 		if errors.Is(err, store.ErrDuplicate) {
 			continue

@@ -145,6 +145,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := parseSeed(t, seed)
+	n.FoldAnnex() // the import makes the rows of attached tables tasks (seed 001 has none)
 	if len(n.Tasks) >= 200 {
 		t.Fatalf("seed 001 has %d tasks; the ledger page shows 200 at most", len(n.Tasks))
 	}

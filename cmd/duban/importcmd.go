@@ -102,6 +102,8 @@ func parseFile(file string, stdin io.Reader, stderr io.Writer) (*notice.Notice, 
 // warnings when asked), returning whether it was imported.
 func importOne(ctx context.Context, st *store.Store, p parsedFile, showWarnings bool, stdout, stderr io.Writer) bool {
 	name, n := displayName(p.file), p.n
+	body := len(n.Tasks)
+	n.FoldAnnex()
 	id, err := st.ImportNotice(ctx, n, filepath.Base(name), store.CLI)
 	var dup *store.DuplicateError
 	switch {
@@ -116,7 +118,11 @@ func importOne(ctx context.Context, st *store.Store, p parsedFile, showWarnings 
 	if len(n.Warnings) > 0 && !showWarnings {
 		hint = "；用 --show-warnings 列出提示"
 	}
-	fmt.Fprintf(stdout, "已导入 %s：%d 项任务，%d 条提示（通知编号 %d）%s\n", name, len(n.Tasks), len(n.Warnings), id, hint)
+	tables := ""
+	if k := len(n.Tasks) - body; k > 0 {
+		tables = fmt.Sprintf("（其中附件表 %d 项）", k)
+	}
+	fmt.Fprintf(stdout, "已导入 %s：%d 项任务%s，%d 条提示（通知编号 %d）%s\n", name, len(n.Tasks), tables, len(n.Warnings), id, hint)
 	if showWarnings {
 		for _, w := range n.Warnings {
 			where := "全文"

@@ -390,7 +390,8 @@ func TestServeDemo(t *testing.T) {
 	}
 	wantTasks := 0
 	for _, s := range seeds {
-		wantTasks += len(parseSeed(t, s).Tasks)
+		// every item: the body's tasks and the rows of attached tables (seed 002's 85)
+		wantTasks += len(parseSeed(t, s).LedgerTasks())
 	}
 	if tasks != wantTasks {
 		t.Errorf("%d tasks, want %d", tasks, wantTasks)
@@ -610,6 +611,11 @@ func TestImport(t *testing.T) {
 	code, stdout, stderr = runCmd(t, "", "import", "--show-warnings", seed2, "--db", db)
 	if code != 0 || strings.Count(stdout, "\n  第") != len(n2.Warnings) || len(n2.Warnings) == 0 {
 		t.Errorf("--show-warnings: exit %d, want %d warnings listed:\n%s%s", code, len(n2.Warnings), stdout, stderr)
+	}
+	// Seed 002's attached table is imported too, and said so.
+	want = fmt.Sprintf("已导入 %s：%d 项任务（其中附件表 %d 项）", seed2, len(n2.Tasks)+len(n2.Annex), len(n2.Annex))
+	if !strings.HasPrefix(stdout, want) || len(n2.Annex) == 0 {
+		t.Errorf("import of seed 002 says %q; want %q", stdout, want)
 	}
 
 	dir := t.TempDir()

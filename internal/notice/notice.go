@@ -41,8 +41,13 @@ const (
 	CycleQuarterly Cycle = "quarterly"
 )
 
-// Task is one numbered key task (重点工作) of the body.
+// Task is one numbered key task (重点工作) of the body, or a row of an
+// attached table once the import has made it a task (LedgerTasks).
 type Task struct {
+	// Section is "" for the body and the table's title for a row of an
+	// attached table; a task is named by its section and number. The parser
+	// never sets it, so its JSON output is unchanged.
+	Section     string   `json:"section,omitempty"`
 	No          string   `json:"no"`
 	Path        []string `json:"path"`
 	Text        string   `json:"text"`

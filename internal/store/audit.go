@@ -25,6 +25,9 @@ func (u *User) Actor() Actor {
 // CLI is the actor of `duban import` and other commands.
 var CLI = Actor{Name: "命令行"}
 
+// Migration is the actor of a schema migration's data step.
+var Migration = Actor{Name: "数据库升级"}
+
 // Entities and actions the audit log records.
 const (
 	EntityTask   = "task"
@@ -37,6 +40,8 @@ const (
 	ActionMerge  = "merge"
 	ActionGroup  = "members"
 	ActionCreate = "create"
+	// ActionAnnexTasks is migration 0002 making a notice's annex rows tasks.
+	ActionAnnexTasks = "annex_tasks"
 )
 
 // AuditEntry is one change: who, when, the values before and after.

@@ -24,8 +24,11 @@ type Draft struct {
 	CreatedAt time.Time
 }
 
-// SaveDraft stores a new draft for userID.
+// SaveDraft stores a new draft for userID. A draft holds the notice as it
+// will be imported: the rows of its attached tables are folded into its
+// tasks (notice.FoldAnnex), so that the office checks them like any task.
 func (s *Store) SaveDraft(ctx context.Context, userID int64, source string, n *notice.Notice) (int64, error) {
+	n.FoldAnnex()
 	b, err := json.Marshal(n)
 	if err != nil {
 		return 0, err
@@ -60,6 +63,7 @@ func (s *Store) Draft(ctx context.Context, id, userID int64) (*Draft, error) {
 	if err := errors.Join(json.Unmarshal([]byte(b), &d.Notice), json.Unmarshal([]byte(typed), &d.Typed)); err != nil {
 		return nil, fmt.Errorf("draft %d: %w", id, err)
 	}
+	d.Notice.FoldAnnex() // a draft saved before annex rows became tasks
 	return &d, nil
 }
 

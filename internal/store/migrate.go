@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,11 +19,30 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// after is the SQL to run after the migration's Go step: the part of
+	// the file below the goStepMarker line.
+	after string
+	step  dataStep
+}
+
+// dataStep is a migration's step written in Go, for data SQL cannot move
+// (JSON to rows, a name through the unit directory). It runs in the
+// migration's transaction, after the SQL above the goStepMarker line of
+// the migration's file (or after the whole file when it has none) and
+// before the SQL below it.
+type dataStep func(ctx context.Context, s *Store, x q) error
+
+// goStepMarker is the line of a migration file where its Go step runs.
+const goStepMarker = "-- duban:go-step"
+
+// dataSteps are the Go steps, by migration version.
+var dataSteps = map[int]dataStep{
+	2: annexToTasks,
 }
 
 // migrations lists the files for dialect d in order: NNNN_name.sql is for
 // both engines, NNNN_name.sqlite.sql / NNNN_name.postgres.sql for one.
-func migrations(d dialect) ([]migration, error) {
+func migrations(d dialect, steps map[int]dataStep) ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
@@ -45,21 +65,42 @@ func migrations(d dialect) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{v, e.Name(), string(b)})
+		m := migration{version: v, name: e.Name(), sql: string(b), step: steps[v]}
+		if before, after, ok := strings.Cut(m.sql, goStepMarker); ok {
+			if m.step == nil {
+				return nil, fmt.Errorf("migration %s: %s but no Go step for version %d", e.Name(), goStepMarker, v)
+			}
+			m.sql, m.after = before, after
+		}
+		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for v := range steps {
+		if !slices.ContainsFunc(out, func(m migration) bool { return m.version == v }) {
+			return nil, fmt.Errorf("migration %04d: a Go step but no SQL file", v)
+		}
+	}
 	return out, nil
 }
 
 // migrate applies what is missing, each migration in its own transaction,
 // and refuses a database written by a newer duban.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations(s.d)
+	return s.migrateTo(ctx, dataSteps, 0)
+}
+
+// migrateTo applies the migrations up to version upTo (all for 0) with the
+// given Go steps; tests build older schemas with it.
+func (s *Store) migrateTo(ctx context.Context, steps map[int]dataStep, upTo int) error {
+	ms, err := migrations(s.d, steps)
 	if err != nil {
 		return err
 	}
 	latest := ms[len(ms)-1].version
 	for _, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			break
+		}
 		err := s.retryBusy(ctx, func(x q) error {
 			// The lock comes first, even before the table of versions is
 			// created: two processes starting together on an empty
@@ -82,7 +123,15 @@ func (s *Store) migrate(ctx context.Context) error {
 			if have >= m.version {
 				return nil
 			}
-			if _, err := x.exec(ctx, m.sql); err != nil {
+			if err := execSQL(ctx, x, m.sql); err != nil {
+				return err
+			}
+			if m.step != nil {
+				if err := m.step(ctx, s, x); err != nil {
+					return fmt.Errorf("Go step: %w", err)
+				}
+			}
+			if err := execSQL(ctx, x, m.after); err != nil {
 				return err
 			}
 			_, err := x.exec(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version, unix(s.now()))
@@ -111,4 +160,13 @@ func (s *Store) retryBusy(ctx context.Context, fn func(q) error) error {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// execSQL runs a migration's statements, if it has any.
+func execSQL(ctx context.Context, x q, sql string) error {
+	if strings.TrimSpace(sql) == "" {
+		return nil
+	}
+	_, err := x.exec(ctx, sql)
+	return err
 }

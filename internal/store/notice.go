@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"duban/internal/ledger"
@@ -24,10 +25,10 @@ type NoticeInfo struct {
 	Title      string
 	SourceName string
 	Schedule   notice.Schedule
-	Annex      []notice.AnnexRow
 	Warnings   []notice.Warning
 	TaskCount  int // tasks the asking scope sees
 	Version    int // of the header fields, which the office edits
+	TableTasks int // of those, the rows of attached tables (Notice only)
 	CreatedAt  time.Time
 }
 
@@ -61,13 +62,20 @@ func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
 
 // fingerprints identify a notice twice over: by issuer and doc number when
 // it has one, and by the text of its tasks, which a re-typed or re-saved
-// copy keeps.
+// copy keeps. The text is the body's tasks, as before attached tables
+// became tasks, so that notices imported then still match; a notice whose
+// items are only in tables is known by those.
 func fingerprints(n *notice.Notice) (docKey any, content string) {
+	tasks := n.LedgerTasks()
 	if n.DocNumber != "" {
 		docKey = units.Key(n.Issuer) + "|" + units.Key(n.DocNumber)
 	}
+	body := slices.DeleteFunc(slices.Clone(tasks), func(t notice.Task) bool { return t.Section != "" })
+	if len(body) == 0 {
+		body = tasks
+	}
 	h := sha256.New()
-	for _, t := range n.Tasks {
+	for _, t := range body {
 		h.Write([]byte(units.Key(t.Text)))
 		h.Write([]byte{0})
 	}
@@ -75,12 +83,18 @@ func fingerprints(n *notice.Notice) (docKey any, content string) {
 }
 
 // ImportNotice stores a parsed notice and its tasks, units and leaders in
-// one transaction. A notice already imported is a *DuplicateError.
+// one transaction: the body's tasks and the rows of its attached tables,
+// each a task under its table's section (notice.LedgerTasks). A notice
+// already imported is a *DuplicateError.
 func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source string, by Actor) (int64, error) {
-	if len(n.Tasks) == 0 {
+	tasks := n.LedgerTasks()
+	if len(tasks) == 0 {
 		return 0, errors.New("通知中没有任务，无法导入 (notice has no tasks)")
 	}
-	if err := ledger.CheckNotice(n); err != nil {
+	// the limits apply to every item, the table's rows as the body's tasks
+	whole := *n
+	whole.Tasks, whole.Annex = tasks, nil
+	if err := ledger.CheckNotice(&whole); err != nil {
 		return 0, fmt.Errorf("import %s: %w", source, err)
 	}
 	title := n.Title
@@ -95,12 +109,11 @@ func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source strin
 		}
 		now := s.now()
 		sched, _ := json.Marshal(n.Schedule)
-		annex, _ := json.Marshal(nonNil(n.Annex))
 		warns, _ := json.Marshal(nonNil(n.Warnings))
 		var err error
-		id, err = x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, annex, warnings,
-			source_name, doc_key, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), title, string(sched), string(annex), string(warns),
+		id, err = x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, warnings,
+			source_name, doc_key, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), title, string(sched), string(warns),
 			source, docKey, content, nullID(by.UserID), unix(now))
 		if s.d.isUnique(err) {
 			return &DuplicateError{NoticeInfo{Title: title, DocNumber: n.DocNumber, CreatedAt: now}}
@@ -109,13 +122,11 @@ func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source strin
 			return fmt.Errorf("insert notice: %w", err)
 		}
 		dir := newUnitCache(x, s.d, now)
-		for i := range n.Tasks {
-			if _, err := insertTask(ctx, x, dir, id, i+1, &n.Tasks[i], now); err != nil {
-				return fmt.Errorf("task %s: %w", n.Tasks[i].No, err)
-			}
+		if err := insertTasks(ctx, x, dir, id, 1, tasks, now); err != nil {
+			return err
 		}
 		return writeAudit(ctx, x, now, by, EntityNotice, id, ActionImport, nil,
-			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(n.Tasks), "source": source})
+			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(tasks), "source": source})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import %s: %w", source, err)
@@ -163,6 +174,16 @@ func nullID(id int64) any {
 	return id
 }
 
+// insertTasks stores ts as the tasks of a notice from seq on.
+func insertTasks(ctx context.Context, x q, dir *unitCache, noticeID int64, seq int, ts []notice.Task, now time.Time) error {
+	for i := range ts {
+		if _, err := insertTask(ctx, x, dir, noticeID, seq+i, &ts[i], now); err != nil {
+			return fmt.Errorf("task %s%s: %w", ts[i].Section, ts[i].No, err)
+		}
+	}
+	return nil
+}
+
 func insertTask(ctx context.Context, x q, dir *unitCache, noticeID int64, seq int, t *notice.Task, now time.Time) (int64, error) {
 	path, _ := json.Marshal(nonNil(t.Path))
 	heading := ""
@@ -172,9 +193,9 @@ func insertTask(ctx context.Context, x q, dir *unitCache, noticeID int64, seq in
 	f := FieldsOf(t)
 	leaders, _ := json.Marshal(f.Leaders)
 	targets, _ := json.Marshal(f.Targets)
-	id, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, number, path, heading, text, leaders, deadline, deadline_text,
-		targets, line, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		noticeID, seq, t.No, string(path), heading, t.Text, string(leaders), t.Deadline.String(), t.DeadlineText,
+	id, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, section, number, path, heading, text, leaders, deadline, deadline_text,
+		targets, line, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		noticeID, seq, t.Section, t.No, string(path), heading, t.Text, string(leaders), t.Deadline.String(), t.DeadlineText,
 		string(targets), t.Line, unix(now))
 	if err != nil {
 		return 0, err
@@ -204,19 +225,18 @@ func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f 
 	return nil
 }
 
-const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, annex, warnings, version, created_at`
+const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, warnings, version, created_at`
 
 func scanNotice(sc interface{ Scan(...any) error }) (*NoticeInfo, error) {
 	var n NoticeInfo
-	var issued, sched, annex, warns string
+	var issued, sched, warns string
 	var created int64
-	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &annex, &warns, &n.Version, &created); err != nil {
+	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &warns, &n.Version, &created); err != nil {
 		return nil, err
 	}
 	n.IssuedOn, _ = notice.ParseDate(issued)
 	n.CreatedAt = fromUnix(created)
-	if err := errors.Join(json.Unmarshal([]byte(sched), &n.Schedule), json.Unmarshal([]byte(annex), &n.Annex),
-		json.Unmarshal([]byte(warns), &n.Warnings)); err != nil {
+	if err := errors.Join(json.Unmarshal([]byte(sched), &n.Schedule), json.Unmarshal([]byte(warns), &n.Warnings)); err != nil {
 		return nil, fmt.Errorf("notice %d: %w", n.ID, err)
 	}
 	return &n, nil
@@ -236,9 +256,15 @@ func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, er
 	if err != nil {
 		return nil, err
 	}
-	total, err := s.CountTasks(ctx, TaskFilter{NoticeID: id, Scope: sc})
-	n.TaskCount = total
-	return n, err
+	if n.TaskCount, err = s.CountTasks(ctx, TaskFilter{NoticeID: id, Scope: sc}); err != nil {
+		return nil, err
+	}
+	w := TaskFilter{NoticeID: id, Scope: sc}.where(false)
+	w.add("t.section <> ''")
+	if err := s.r().row(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+w.sql(), w.args...).Scan(&n.TableTasks); err != nil {
+		return nil, fmt.Errorf("count table tasks: %w", err)
+	}
+	return n, nil
 }
 
 // Notices lists notices newest first; a limited scope sees only those
@@ -294,10 +320,7 @@ func (s *Store) LedgerNotice(ctx context.Context, f TaskFilter) (*notice.Notice,
 		return nil, err
 	}
 	n := &notice.Notice{Issuer: info.Issuer, DocNumber: info.DocNumber, Year: info.Year, IssuedOn: info.IssuedOn,
-		Title: info.Title, Schedule: info.Schedule, Annex: info.Annex, Warnings: []notice.Warning{}}
-	if f.Scope.Limited() {
-		n.Annex = nil // the annex table is the whole notice's
-	}
+		Title: info.Title, Schedule: info.Schedule, Warnings: []notice.Warning{}}
 	for _, t := range ts {
 		n.Tasks = append(n.Tasks, t.Notice())
 	}

@@ -40,6 +40,7 @@ type Task struct {
 	NoticeTitle  string
 	NoticeDoc    string // the notice's doc number
 	Seq          int
+	Section      string // "" for the body, else the attached table's title
 	No           string
 	Path         []string
 	Text         string
@@ -51,6 +52,12 @@ type Task struct {
 	Version      int
 	UpdatedAt    time.Time
 	Assignments  []Assignment // lead, then support, then responsible, in printed order
+}
+
+// Name is how a person names the task (notice.Task.Name).
+func (t *Task) Name() string {
+	nt := notice.Task{Section: t.Section, No: t.No}
+	return nt.Name()
 }
 
 // Assignment is a unit named on a task, in one role.
@@ -74,7 +81,7 @@ func (t *Task) Units(role string) []string {
 
 // Notice is t in the parser's form, for export.
 func (t *Task) Notice() notice.Task {
-	return notice.Task{No: t.No, Path: t.Path, Text: t.Text, Lead: t.Units(Lead), Support: t.Units(Support),
+	return notice.Task{Section: t.Section, No: t.No, Path: t.Path, Text: t.Text, Lead: t.Units(Lead), Support: t.Units(Support),
 		Responsible: t.Units(Responsible), Leaders: t.Leaders, Deadline: t.Deadline, DeadlineText: t.DeadlineText,
 		Targets: t.Targets, Line: t.Line}
 }
@@ -215,14 +222,14 @@ func (f TaskFilter) where(withHeading bool) *where {
 	return w
 }
 
-const taskCols = `t.id, t.notice_id, n.title, n.doc_number, t.seq, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
+const taskCols = `t.id, t.notice_id, n.title, n.doc_number, t.seq, t.section, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
 	t.targets, t.line, t.version, t.updated_at`
 
 func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 	var t Task
 	var path, leaders, deadline, targets string
 	var updated int64
-	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Seq, &t.No, &path, &t.Text, &leaders, &deadline,
+	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Seq, &t.Section, &t.No, &path, &t.Text, &leaders, &deadline,
 		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated); err != nil {
 		return nil, err
 	}

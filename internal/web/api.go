@@ -65,7 +65,7 @@ type apiNoticeJSON struct {
 type apiNoticeDetail struct {
 	apiNoticeJSON
 	Schedule   notice.Schedule  `json:"schedule"`
-	AnnexCount int              `json:"annex_count"`
+	AnnexCount int              `json:"annex_count"` // its tasks from attached tables
 	Warnings   []notice.Warning `json:"warnings"`
 }
 
@@ -79,6 +79,7 @@ type apiTaskJSON struct {
 	ID           int64           `json:"id"`
 	NoticeID     int64           `json:"notice_id"`
 	NoticeTitle  string          `json:"notice_title"`
+	Section      string          `json:"section"` // "" for the body, else the attached table's title
 	No           string          `json:"no"`
 	Path         []string        `json:"path"`
 	Text         string          `json:"text"`
@@ -94,7 +95,7 @@ type apiTaskJSON struct {
 }
 
 func apiTaskOf(t *store.Task) apiTaskJSON {
-	return apiTaskJSON{ID: t.ID, NoticeID: t.NoticeID, NoticeTitle: t.NoticeTitle, No: t.No, Path: orEmpty(t.Path),
+	return apiTaskJSON{ID: t.ID, NoticeID: t.NoticeID, NoticeTitle: t.NoticeTitle, Section: t.Section, No: t.No, Path: orEmpty(t.Path),
 		Text: t.Text, Lead: orEmpty(t.Units(store.Lead)), Support: orEmpty(t.Units(store.Support)),
 		Responsible: orEmpty(t.Units(store.Responsible)), Leaders: orEmpty(t.Leaders), Deadline: t.Deadline,
 		DeadlineText: t.DeadlineText, Targets: orEmpty(t.Targets), Version: t.Version,
@@ -192,7 +193,7 @@ func (s *Server) apiNotice(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, apiNoticeDetail{apiNoticeJSON: apiNoticeOf(n), Schedule: n.Schedule,
-		AnnexCount: len(n.Annex), Warnings: orEmpty(n.Warnings)})
+		AnnexCount: n.TableTasks, Warnings: orEmpty(n.Warnings)})
 	return nil
 }
 
@@ -215,7 +216,7 @@ func (s *Server) apiNoticeImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if len(n.Tasks) == 0 {
+	if len(n.LedgerTasks()) == 0 {
 		return badRequest("未识别出任何任务：这不像是一份分工通知。")
 	}
 	warnings := orEmpty(n.Warnings)
@@ -232,7 +233,7 @@ func (s *Server) apiNoticeImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.log.Info("notice imported", "id", id, "source", name, "tasks", len(n.Tasks), "by", u.Login, "via", "api")
+	s.log.Info("notice imported", "id", id, "source", name, "tasks", info.TaskCount, "by", u.Login, "via", "api")
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/notices/%d", id))
 	writeJSON(w, http.StatusCreated, map[string]any{"notice": apiNoticeOf(info), "warnings": warnings})
 	return nil

@@ -213,7 +213,7 @@ func applyCorrections(d *store.Draft, r *http.Request, choices unitChoices) []st
 		key := func(f string) string { return f + "-" + strconv.Itoa(i) }
 		if v, ok := form(key("text")); ok {
 			if v == "" {
-				notes = append(notes, fmt.Sprintf("第 %s 项的任务内容为空", t.No))
+				notes = append(notes, fmt.Sprintf("%s的任务内容为空", t.Name()))
 			} else if v != t.Text {
 				t.Text, t.Targets = v, notice.FindTargets(v)
 			}
@@ -233,12 +233,12 @@ func applyCorrections(d *store.Draft, r *http.Request, choices unitChoices) []st
 				t.Deadline = d
 			} else {
 				t.Deadline, t.DeadlineText = notice.Date{}, v
-				notes = append(notes, fmt.Sprintf("第 %s 项的完成时限“%s”不是日期，已记为时限说明", t.No, v))
+				notes = append(notes, fmt.Sprintf("%s的完成时限“%s”不是日期，已记为时限说明", t.Name(), v))
 			}
 		}
 	}
 	n.DropTasks(dropped)
-	if len(n.Tasks) == 0 {
+	if len(n.LedgerTasks()) == 0 {
 		notes = append(notes, "所有任务都被删除了，无法导入")
 	}
 	// typed names stay asked about while the notice still holds them

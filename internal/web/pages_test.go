@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"html/template"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -226,6 +227,13 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The preview holds every item the import will store: seed 002's 112
+	// tasks and the 85 rows of its attached table, under the table's section.
+	table := want.LedgerTasks()[len(want.Tasks):]
+	want.FoldAnnex()
+	if len(want.Tasks) != 112+85 {
+		t.Fatalf("seed 002 folds to %d tasks; want 197", len(want.Tasks))
+	}
 	resp := upload(t, ts, oc, name, data)
 	resp.Body.Close()
 	draft := resp.Header.Get("Location")
@@ -239,6 +247,9 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 	code, page := ts.get(oc, draft)
 	if code != ok || strings.Count(page, `<tr class="task`) != len(want.Tasks) {
 		t.Fatalf("preview: %d, %d rows; want %d", code, strings.Count(page, `<tr class="task`), len(want.Tasks))
+	}
+	if !strings.Contains(page, `<tr class="heading"><td colspan="8">`+template.HTMLEscapeString(table[0].Section)+`</td>`) {
+		t.Errorf("the preview has no heading %q above the table's rows", table[0].Section)
 	}
 	if len(want.Warnings) > 0 && !strings.Contains(page, "warnings") {
 		t.Error("the parser's warnings are not shown")

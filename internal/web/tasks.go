@@ -46,7 +46,7 @@ func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &taskPage{Base: s.base(w, r, "任务 "+t.No), Task: t, CanEdit: u.CanEdit()}
+	p := &taskPage{Base: s.base(w, r, t.Name()+"任务"), Task: t, CanEdit: u.CanEdit()}
 	for _, e := range h {
 		p.History = append(p.History, historyEntry{At: e.At, User: e.UserName, Changes: taskChanges(e.Before, e.After)})
 	}
@@ -162,7 +162,7 @@ func (s *Server) taskEditShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "task_edit", &taskEditPage{Base: s.base(w, r, "修改任务 "+t.No), Task: t, Form: formOf(t)})
+	return s.render(w, r, http.StatusOK, "task_edit", &taskEditPage{Base: s.base(w, r, "修改"+t.Name()+"任务"), Task: t, Form: formOf(t)})
 }
 
 func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
@@ -180,7 +180,7 @@ func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range []*string{&form.Lead, &form.Support, &form.Responsible} {
 		*l = strings.Join(choices.replace(splitNames(*l)), "、")
 	}
-	page := &taskEditPage{Base: s.base(w, r, "修改任务 "+t.No), Task: t, Form: form}
+	page := &taskEditPage{Base: s.base(w, r, "修改"+t.Name()+"任务"), Task: t, Form: form}
 	f, err := form.fields()
 	if err == nil {
 		typed := addedNames(t.Fields().Units(), f.Units())
