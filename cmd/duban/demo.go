@@ -4,22 +4,32 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 
+	"duban"
 	"duban/internal/auth"
 	"duban/internal/docin"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
 
-// loadDemo imports the seed notices and creates the demo accounts: admin,
-// office, viewer, one per unit (u<unit id>) and one per leader (l<n>).
-// What is there already is left alone, so a second --demo start adds
-// nothing.
-func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, seeds []string, log *slog.Logger) error {
+// loadDemo imports the seed notices embedded in the binary and creates the
+// demo accounts: admin, office, viewer, one per unit (u<unit id>) and one
+// per leader (l<n>). What is there already is left alone, so a second
+// --demo start adds nothing.
+func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, log *slog.Logger) error {
+	seeds, err := fs.Glob(duban.Seeds, "testdata/seeds/*.txt")
+	if err != nil || len(seeds) == 0 {
+		return fmt.Errorf("no seed notices embedded: %v", err)
+	}
 	for _, path := range seeds {
-		text, err := docin.ReadFile(path)
+		data, err := fs.ReadFile(duban.Seeds, path)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		text, err := docin.Read(path, data)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}

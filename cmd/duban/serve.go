@@ -26,8 +26,6 @@ const (
 	defaultDB   = "duban.db"
 	// devDir holds the templates and static files --dev reads from disk.
 	devDir = "internal/web"
-	// seedGlob is where --demo finds its notices, from the repository root.
-	seedGlob = "testdata/seeds/*.txt"
 	// demoPassword is the password of every demo account: short on
 	// purpose, so it skips the password policy.
 	demoPassword = "demo"
@@ -149,15 +147,6 @@ func cmdServe(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "duban: %s\n", oneLine(err))
 		return 2
 	}
-	var seeds []string
-	if cfg.Demo {
-		seeds, _ = filepath.Glob(seedGlob)
-		if len(seeds) == 0 {
-			fmt.Fprintf(stderr, "duban: --demo 找不到示例通知 %s，请在仓库根目录运行 (no seed notices: run from the repository root)\n", seedGlob)
-			return 2
-		}
-	}
-
 	// A taken address is found before the database is touched, so that a
 	// new admin password is never shown by a start that then fails.
 	if err := probeAddr(cfg.Addr); err != nil {
@@ -181,12 +170,25 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 
+	if cfg.Demo {
+		// Demo accounts all have the password "demo": never on a real database.
+		err := st.MarkDemo(ctx)
+		if errors.Is(err, store.ErrNotDemo) {
+			fmt.Fprintf(stderr, "duban: --demo 只能用于空数据库或以 --demo 建立的数据库；%s 已有账号或通知，"+
+				"不会在其中添加密码为 demo 的演示账号 (refusing --demo on a database not created as a demo)\n", redactDSN(cfg.DB))
+			return 1
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "duban: 无法载入演示数据 (cannot load the demo data): %s\n", oneLine(err))
+			return 1
+		}
+	}
 	if err := ensureAdmin(ctx, st, cfg, stderr); err != nil {
 		fmt.Fprintf(stderr, "duban: 无法创建管理员账号 (cannot create the admin account): %s\n", oneLine(err))
 		return 1
 	}
 	if cfg.Demo {
-		if err := loadDemo(ctx, st, cfg, seeds, log); err != nil {
+		if err := loadDemo(ctx, st, cfg, log); err != nil {
 			fmt.Fprintf(stderr, "duban: 无法载入演示数据 (cannot load the demo data): %s\n", oneLine(err))
 			return 1
 		}

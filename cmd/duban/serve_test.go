@@ -425,12 +425,39 @@ func TestServeDemo(t *testing.T) {
 			len(notices), len(notices2), tasks, tasks2, users, users2)
 	}
 
-	// Away from the repository there are no seeds to load.
-	code, out := runDuban(t, t.TempDir(), testEnv(), args...)
-	if code != 2 {
-		t.Errorf("--demo outside the repository: exit %d, want 2:\n%s", code, out)
+	// The seeds are in the binary: --demo works from any directory.
+	elsewhere := t.TempDir()
+	p = startDuban(t, elsewhere, testEnv(), "serve", "--demo", "--db", "away.db", "--addr", "127.0.0.1:0")
+	mustLogin(t, p.URL, "office", "demo")
+	p.stop()
+	if away, _, _ := demoCounts(t, filepath.Join(elsewhere, "away.db")); len(away) != len(seeds) {
+		t.Errorf("--demo away from the repository imported %d notices, want %d", len(away), len(seeds))
 	}
-	oneErrorLine(t, out, "仓库根目录")
+}
+
+// TestServeDemoRefusesARealDatabase: --demo adds accounts whose password
+// is "demo" only to an empty database or one created as a demo.
+func TestServeDemoRefusesARealDatabase(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "real.db")
+	env := testEnv("DUBAN_ADMIN_PASSWORD=long enough")
+	p := startDuban(t, dir, env, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	p.stop()
+	code, out := runDuban(t, dir, testEnv(), "import", "--db", db, filepath.Join(repoRoot(t), "testdata/seeds/001_c42bd75bfea9daab.txt"))
+	if code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, out)
+	}
+	_, _, before := demoCounts(t, db)
+	code, out = runDuban(t, repoRoot(t), testEnv(), "serve", "--demo", "--db", db, "--addr", "127.0.0.1:0")
+	if code != 1 {
+		t.Errorf("--demo on a real database: exit %d, want 1\n%s", code, out)
+	}
+	oneErrorLine(t, out, "--demo")
+	notices, _, after := demoCounts(t, db)
+	if after != before || len(notices) != 1 {
+		t.Errorf("--demo on a real database changed it: accounts %d→%d, %d notices", before, after, len(notices))
+	}
 }
 
 // TestServeDev: --dev reads the templates from internal/web, so it runs

@@ -25,6 +25,11 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 	// ErrConflict is a name or login already taken.
 	ErrConflict = errors.New("conflict")
+	// ErrUnknownLeader is a leader account for a name no task has.
+	ErrUnknownLeader = errors.New("no task has this leader")
+	// ErrNotDemo is a database with real accounts or notices, which
+	// --demo must not fill with accounts whose password is "demo".
+	ErrNotDemo = errors.New("not a demo database")
 )
 
 // Store is the database. Reads go through db; writes go through w, which

@@ -118,6 +118,18 @@ func createUser(ctx context.Context, x q, d dialect, n NewUser, now time.Time) (
 	if !n.Role.Valid() {
 		return 0, fmt.Errorf("create user %s: unknown role %q", n.Login, n.Role)
 	}
+	if n.Role == RoleLeader {
+		// A leader account sees the tasks under its name; a name no task
+		// has (a typo, another writing) would show it nothing at all.
+		var k int
+		err := x.row(ctx, "SELECT COUNT(*) FROM task_leaders WHERE name = ?", n.Leader).Scan(&k)
+		if err != nil {
+			return 0, fmt.Errorf("create user %s: %w", n.Login, err)
+		}
+		if k == 0 {
+			return 0, fmt.Errorf("create user %s: leader %q: %w", n.Login, n.Leader, ErrUnknownLeader)
+		}
+	}
 	var unit any
 	if n.UnitID != 0 {
 		unit = n.UnitID

@@ -112,6 +112,11 @@ func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	f, err := s.takeSecret(r)
+	if err != nil {
+		return err
+	}
+	p.NewToken = f.Secret
 	return s.render(w, r, http.StatusOK, "account", p)
 }
 
@@ -160,12 +165,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.CreateAPIToken(r.Context(), u.ID, name, auth.TokenHash(tok)); err != nil {
 		return err
 	}
-	p, err := s.accountPage(w, r)
-	if err != nil {
-		return err
-	}
-	p.NewToken = tok
-	return s.render(w, r, http.StatusOK, "account", p)
+	return s.redirectSecret(w, r, "/account", secretFlash{Secret: tok})
 }
 
 func (s *Server) tokenDelete(w http.ResponseWriter, r *http.Request) error {

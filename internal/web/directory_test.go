@@ -280,14 +280,18 @@ func TestUserCreateAndLogIn(t *testing.T) {
 	}
 
 	// An empty password is generated and shown once.
-	code, body, _ := ts.post(admin, "/users", url.Values{"login": {"lfz"}, "name": {"李副省长"}, "role": {"leader"},
+	code, _, where = ts.post(admin, "/users", url.Values{"login": {"lfz"}, "name": {"李副省长"}, "role": {"leader"},
 		"leader": {"李副省长"}, "unit": {fmt.Sprint(a)}})
-	if code != http.StatusOK {
-		t.Fatalf("create with a generated password: %d", code)
+	if code != http.StatusSeeOther || where != "/users" {
+		t.Fatalf("create with a generated password: %d to %q", code, where)
 	}
+	_, body := ts.get(admin, "/users")
 	m := regexp.MustCompile(`<code id="new-password">([^<]+)</code>`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no generated password shown:\n%s", body)
+	}
+	if _, body := ts.get(admin, "/users"); strings.Contains(body, m[1]) {
+		t.Errorf("the generated password is shown again on reload")
 	}
 	u, err := ts.store.UserByLogin(context.Background(), "lfz")
 	if err != nil || u.Role != store.RoleLeader || u.Leader != "李副省长" || u.UnitID != 0 {
@@ -392,9 +396,10 @@ func TestUserPasswordResetEndsSessions(t *testing.T) {
 	if code, _ := ts.get(viewer, "/account"); code != http.StatusOK {
 		t.Fatalf("the refused reset ended the session: %d", code)
 	}
-	code, body, _ = ts.post(admin, fmt.Sprintf("/users/%d/password", id), nil)
+	code, _, where := ts.post(admin, fmt.Sprintf("/users/%d/password", id), nil)
+	_, body = ts.get(admin, where)
 	m := regexp.MustCompile(`<code id="new-password">([^<]+)</code>`).FindStringSubmatch(body)
-	if code != http.StatusOK || m == nil || !strings.Contains(body, "已重置账号“viewer”的密码") {
+	if code != http.StatusSeeOther || m == nil || !strings.Contains(body, "已重置账号“viewer”的密码") {
 		t.Fatalf("reset: %d\n%s", code, body)
 	}
 	if code, where := ts.location(viewer, "/account"); code != http.StatusSeeOther || !strings.HasPrefix(where, "/login") {

@@ -50,7 +50,7 @@ func TestPagesAsEveryRole(t *testing.T) {
 		{"POST", fmt.Sprintf("/notices/%d/delete", n), url.Values{}, access{unau, bad, forb, forb, forb, forb, forb}},
 		{"GET", "/account", nil, access{see, ok, ok, ok, ok, ok, ok}},
 		{"POST", "/account/password", url.Values{"current": {"wrong"}}, access{unau, bad, bad, bad, bad, bad, bad}},
-		{"POST", "/account/tokens", url.Values{"name": {"t"}}, access{unau, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/account/tokens", url.Values{"name": {"t"}}, access{unau, see, see, see, see, see, see}},
 		{"POST", "/account/tokens/99999/delete", nil, access{unau, nf, nf, nf, nf, nf, nf}},
 		{"POST", "/logout", nil, access{unau, see, see, see, see, see, see}},
 		{"GET", "/no/such/page", nil, access{nf, nf, nf, nf, nf, nf, nf}},

@@ -75,6 +75,11 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	f, err := s.takeSecret(r)
+	if err != nil {
+		return err
+	}
+	p.Done, p.NewPassword = f.Done, f.Secret
 	return s.render(w, r, http.StatusOK, "users", p)
 }
 
@@ -157,6 +162,10 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrConflict) {
 		return fail(http.StatusConflict, "用户名已被使用，请换一个。")
 	}
+	if errors.Is(err, store.ErrUnknownLeader) {
+		return fail(http.StatusBadRequest, "没有任务的责任领导是"+zhQuoted(f.Leader)+"：责任领导账号只能为通知中出现的领导创建，"+
+			"请按通知中的写法填写（输入时可从建议中选择）。")
+	}
 	if err != nil {
 		return err
 	}
@@ -167,14 +176,10 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	return s.showPassword(w, r, done, pw)
 }
 
-// showPassword renders the accounts page with a generated password, once.
+// showPassword shows a generated password once, on the accounts page the
+// form's answer redirects to.
 func (s *Server) showPassword(w http.ResponseWriter, r *http.Request, done, pw string) error {
-	p, err := s.usersPage(w, r)
-	if err != nil {
-		return err
-	}
-	p.Done, p.NewPassword = done, pw
-	return s.render(w, r, http.StatusOK, "users", p)
+	return s.redirectSecret(w, r, "/users", secretFlash{Done: done, Secret: pw})
 }
 
 // pathUser is the account named by the route's {id}.
@@ -218,8 +223,13 @@ func (s *Server) userPasswordReset(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	// Every session of the account ends, the admin's own included if it is theirs.
-	if err := s.store.SetPassword(r.Context(), u.ID, hash, ""); err != nil {
+	// Every session of the account ends, but for the one resetting it if
+	// it is the administrator's own: that one must still see the password.
+	keep := ""
+	if u.ID == userFrom(r).ID {
+		keep = sessionFrom(r)
+	}
+	if err := s.store.SetPassword(r.Context(), u.ID, hash, keep); err != nil {
 		return err
 	}
 	done := "已重置账号" + zhQuoted(u.Login) + "的密码，该账号所有已登录的设备均已退出。"
