@@ -1,9 +1,7 @@
 package notice
 
 import (
-	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,7 +9,12 @@ import (
 	"duban/internal/units"
 )
 
-// column roles of a ledger table
+// Tables attached to a notice (分工台账, 任务分解表, 量化指标表) reach the
+// parser flattened in several ways. Each is read into rows of cells aligned
+// to the header's columns, then into annex rows (testdata/notice-json.md,
+// "Attached tables").
+
+// column kinds of a ledger table
 const (
 	colNo = iota
 	colText
@@ -21,76 +24,95 @@ const (
 	colResponsible
 	colDeadline
 	nCols
+	colOther = nCols // a column duban keeps nothing of (备注, 完成标准)
 )
 
-// readTable reads a table of pipe rows: an attached ledger (分工台账) when
-// the body has tasks, else the notice's tasks themselves.
-func readTable(n *Notice, g *units.Grammar, rows []para) {
-	hdr := -1
-	var cols [nCols]int
-	for i, r := range rows {
-		if c, ok := tableHeader(cells(r.text)); ok {
-			hdr, cols = i, c
-			break
-		}
-	}
-	if hdr < 0 {
-		n.warn(rows[0].line, WarnAnnex, "表格没有可识别的表头（序号、任务、责任单位等），已跳过")
-		return
-	}
-	asTasks := len(n.Tasks) == 0
-	var path []string
-	for _, r := range rows[hdr+1:] {
-		cs := cells(r.text)
-		get := func(k int) string {
-			if cols[k] < 0 || cols[k] >= len(cs) {
-				return ""
-			}
-			return cs[cols[k]]
-		}
-		no, text := get(colNo), get(colText)
-		if text == "" {
-			// a heading row: one cell of words
-			for _, c := range cs {
-				if c != "" {
-					if _, ok := parseMarker(c); ok {
-						path = []string{headingText(mustMarker(c))}
-					}
-					break
-				}
-			}
-			continue
-		}
-		leadCell, supCell, respCell, dl := get(colLead), get(colSupport), get(colResponsible), get(colDeadline)
-		// cells may be shifted: a date is the deadline wherever it stands
-		for _, p := range []*string{&supCell, &leadCell, &respCell} {
-			if looksLikeDate(*p) && !looksLikeDate(dl) {
-				dl, *p = *p, ""
-			}
-		}
-		row := AnnexRow{No: no, Text: text, Leaders: splitNames(get(colLeaders)), Lead: g.SplitCell(leadCell), Support: g.SplitCell(supCell), Line: r.line}
-		row.Deadline, row.DeadlineText = readDeadline(dl)
-		if !asTasks {
-			if respCell != "" {
-				row.Lead = appendNew(row.Lead, g.SplitCell(respCell)...)
-			}
-			n.Annex = append(n.Annex, row)
-			continue
-		}
-		t := Task{No: strings.TrimRight(no, ".、．"), Path: append([]string(nil), path...), Text: text, Leaders: row.Leaders,
-			Deadline: row.Deadline, DeadlineText: row.DeadlineText, Line: r.line}
-		t.Lead, t.Support, t.Responsible = row.Lead, row.Support, g.SplitCell(respCell)
-		t.Targets = findTargets(text)
-		if len(t.Units()) == 0 {
-			n.taskWarn(len(n.Tasks), r.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
-		}
-		n.Tasks = append(n.Tasks, t)
-	}
+// tableStyle is how a table was flattened to text.
+type tableStyle int
+
+const (
+	stylePipe  tableStyle = iota // a | b | c |, as docin writes docx and web tables
+	styleTab                     // cells parted by tabs
+	styleSpace                   // cells parted by spaces
+	styleCells                   // one cell per line, an empty cell absent
+)
+
+// table is one attached table.
+type table struct {
+	title string
+	kinds []int      // what each column holds
+	cols  [nCols]int // the column of each kind, or -1
+	style tableStyle
+	rows  []tableRow
 }
 
-func mustMarker(s string) marker {
-	m, _ := parseMarker(s)
-	return m
+type tableRow struct {
+	cells []string // by column
+	line  int
+}
+
+// colKind says what a header cell names, or -1 when it is no header word.
+func colKind(s string) int {
+	f := compact(s)
+	n := utf8.RuneCountInString(f)
+	if n == 0 || n > 12 || strings.ContainsAny(f, ":;,。、") {
+		return -1
+	}
+	has := func(ws ...string) bool {
+		for _, w := range ws {
+			if strings.Contains(f, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case f == "序号" || f == "编号" || f == "序":
+		return colNo
+	case has("领导", "责任人"):
+		return colLeaders
+	case has("配合", "协办", "协助", "参与"):
+		return colSupport
+	case has("牵头", "主办", "主责"):
+		return colLead
+	case has("责任单位", "责任部门", "责任处室", "承办", "实施单位", "落实单位", "责任主体"):
+		return colResponsible
+	case has("时限", "时间", "节点", "期限"):
+		return colDeadline
+	case has("任务", "项目", "内容", "事项", "工作", "指标", "举措", "措施", "目标"):
+		return colText
+	case has("备注", "说明", "类别", "领域", "标准", "要求", "进度", "成效", "计划"):
+		return colOther
+	}
+	return -1
+}
+
+// newTable maps header cells to columns. It fails unless the header names
+// a task column and a unit column; strict asks every cell to be a header
+// word (a header not parted by pipes could otherwise be any line).
+func newTable(hdr []string, style tableStyle, strict bool) (*table, bool) {
+	t := &table{style: style, kinds: make([]int, len(hdr))}
+	for i := range t.cols {
+		t.cols[i] = -1
+	}
+	for i, c := range hdr {
+		k := colKind(c)
+		if k < 0 {
+			if strict {
+				return nil, false
+			}
+			k = colOther
+		}
+		if k < nCols && t.cols[k] >= 0 {
+			k = colOther // a second task column (具体目标) is not the task
+		}
+		if k < nCols {
+			t.cols[k] = i
+		}
+		t.kinds[i] = k
+	}
+	ok := t.cols[colText] >= 0 && (t.cols[colLead] >= 0 || t.cols[colResponsible] >= 0 || t.cols[colSupport] >= 0)
+	return t, ok
 }
 
 // cells splits a pipe row into trimmed cells.
@@ -104,137 +126,399 @@ func cells(row string) []string {
 	return parts
 }
 
-// tableHeader maps the columns of a header row to their roles.
-func tableHeader(cs []string) ([nCols]int, bool) {
-	var cols [nCols]int
-	for i := range cols {
-		cols[i] = -1
+// tabCells splits a row of cells parted by tabs.
+func tabCells(row string) []string {
+	parts := strings.Split(strings.TrimSpace(row), "\t")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
 	}
-	for i, c := range cs {
-		f := compact(c)
-		set := func(k int) {
-			if cols[k] < 0 {
-				cols[k] = i
-			}
-		}
-		switch {
-		case f == "序号" || f == "编号":
-			set(colNo)
-		case strings.Contains(f, "领导") || strings.Contains(f, "责任人"):
-			set(colLeaders)
-		case strings.Contains(f, "配合") || strings.Contains(f, "协办") || strings.Contains(f, "协助") || strings.Contains(f, "参与"):
-			set(colSupport)
-		case strings.Contains(f, "牵头") || strings.Contains(f, "主办"):
-			set(colLead)
-		case strings.Contains(f, "责任单位") || strings.Contains(f, "责任部门") || strings.Contains(f, "承办"):
-			set(colResponsible)
-		case strings.Contains(f, "时限") || strings.Contains(f, "时间") || strings.Contains(f, "节点"):
-			set(colDeadline)
-		case strings.Contains(f, "任务") || strings.Contains(f, "项目") || strings.Contains(f, "内容") || strings.Contains(f, "事项") || strings.Contains(f, "工作"):
-			set(colText)
-		}
-	}
-	// a ledger without a lead column: its 责任单位 leads (the format's annex lead)
-	if cols[colLead] < 0 && cols[colSupport] >= 0 {
-		cols[colLead], cols[colResponsible] = cols[colResponsible], -1
-	}
-	ok := cols[colText] >= 0 && (cols[colLead] >= 0 || cols[colResponsible] >= 0 || cols[colSupport] >= 0)
-	return cols, ok
+	return parts
 }
 
-// isTaskTableHeader reports whether a line is the header row of a table
-// of tasks, pipe-separated or flattened.
-func isTaskTableHeader(s string) bool {
-	if isTableRow(s) {
-		_, ok := tableHeader(cells(s))
-		return ok
-	}
-	return tableHeaderLine(s)
-}
-
-// tableHeaderLine reports whether a line is the header of a table whose
-// cells were flattened to words parted by spaces (序号 重点任务 牵头单位 …).
-func tableHeaderLine(s string) bool {
-	fs := strings.Fields(s)
-	if len(fs) < 3 || isTableRow(s) {
-		return false
-	}
-	if f := compact(fs[0]); f != "序号" && f != "编号" {
-		return false
-	}
-	_, ok := tableHeader(fs)
-	return ok
-}
-
-// unflattenTables turns a table flattened to one line per row, cells parted
-// by spaces, back into pipe rows, assigning the words of each row to the
-// header's columns by what they look like.
-func unflattenTables(lines []para) []para {
-	out := make([]para, 0, len(lines))
-	for i := 0; i < len(lines); i++ {
-		if !tableHeaderLine(lines[i].text) {
-			out = append(out, lines[i])
-			continue
-		}
-		hdr := strings.Fields(lines[i].text)
-		cols, _ := tableHeader(hdr)
-		out = append(out, para{text: strings.Join(hdr, " | ") + " |", line: lines[i].line})
-		for i+1 < len(lines) && reFlatRow.MatchString(lines[i+1].text) {
-			i++
-			out = append(out, para{text: flatRow(strings.Fields(lines[i].text), len(hdr), cols), line: lines[i].line})
+func nonEmpty(cs []string) []string {
+	var out []string
+	for _, c := range cs {
+		if c != "" {
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
-var reFlatRow = regexp.MustCompile(`^\d{1,4}[.、]?\s+\S`)
+// headerLine reads a header written on one line.
+func headerLine(s string) (*table, bool) {
+	switch {
+	case isTableRow(s):
+		return newTable(cells(s), stylePipe, false)
+	case strings.Contains(s, "\t"):
+		if cs := nonEmpty(tabCells(s)); len(cs) >= 3 {
+			if t, ok := newTable(cs, styleTab, true); ok {
+				return t, true
+			}
+		}
+	}
+	if fs := strings.Fields(s); len(fs) >= 3 && len(fs) <= 12 {
+		return newTable(fs, styleSpace, true)
+	}
+	return nil, false
+}
 
-func flatRow(tok []string, width int, cols [nCols]int) string {
-	cellsOut := make([]string, width)
-	put := func(k int, v string) {
-		if cols[k] >= 0 && cols[k] < width {
-			cellsOut[cols[k]] = strings.TrimSpace(cellsOut[cols[k]] + " " + v)
+var (
+	reRowNumber = regexp.MustCompile(`^\d{1,3}[.、．]?$`)
+	reRowStart  = regexp.MustCompile(`^\d{1,3}\s*[.、．]?\s*\S`)
+)
+
+// rowLine reports whether a line is a row of a table of the given style.
+func (t *table) rowLine(s string) bool {
+	switch t.style {
+	case stylePipe:
+		return isTableRow(s)
+	case styleTab:
+		return strings.Contains(s, "\t")
+	}
+	fs := strings.Fields(s)
+	return len(fs) >= 2 && reRowStart.MatchString(units.FoldString(s))
+}
+
+// sectionRow reports whether a line is a section title inside a table
+// (一、稳增长), which is a heading, not a row.
+func sectionRow(s string) bool {
+	m, ok := parseMarker(s)
+	return ok && m.level <= 2 && utf8.RuneCountInString(s) <= 40 && !strings.Contains(s, "。")
+}
+
+// extractTables takes the tables out of the lines of a notice. It returns
+// the other lines, the tables in document order, and the lines used as
+// tables' titles.
+func extractTables(lines []para) (rest []para, tables []*table, titles map[int]bool) {
+	titles = map[int]bool{}
+	since := 0 // first line of rest after the last table
+	cut := false
+	for i := 0; i < len(lines); {
+		t, next := tableAt(lines, i)
+		if t == nil {
+			p := lines[i]
+			p.cut = p.cut || cut
+			cut = false
+			rest = append(rest, p)
+			i = next
+			continue
 		}
-	}
-	if len(tok) == width {
-		copy(cellsOut, tok)
-		return strings.Join(cellsOut, " | ") + " |"
-	}
-	put(colNo, tok[0])
-	rest := tok[1:]
-	if cols[colDeadline] >= 0 && len(rest) > 0 && looksLikeDate(rest[len(rest)-1]) {
-		put(colDeadline, rest[len(rest)-1])
-		rest = rest[:len(rest)-1]
-	}
-	i := 0
-	var text []string
-	for i < len(rest) && (len(text) == 0 || !nameLike(rest[i]) && !units.LooksLikeUnit(rest[i])) {
-		text = append(text, rest[i])
-		i++
-	}
-	put(colText, strings.Join(text, ""))
-	for cols[colLeaders] >= 0 && i < len(rest) && nameLike(rest[i]) {
-		put(colLeaders, rest[i])
-		i++
-	}
-	// units: the first to the first unit column, the rest to the next
-	var unitCols []int
-	for _, k := range []int{colLead, colResponsible, colSupport} {
-		if cols[k] >= 0 {
-			unitCols = append(unitCols, k)
+		t.title = tableTitle(rest[since:], titles)
+		if t.title == "" && len(tables) > 0 && since == len(rest) {
+			t.title = tables[len(tables)-1].title // the same table after a page break
 		}
+		tables = append(tables, t)
+		since, cut = len(rest), true
+		i = next
 	}
-	sort.Slice(unitCols, func(a, b int) bool { return cols[unitCols[a]] < cols[unitCols[b]] })
-	for j := i; j < len(rest); j++ {
+	return rest, tables, titles
+}
+
+// tableAt reads the table whose header is at lines[i], returning it and
+// the index after it, or nil and the index of the next line to look at.
+func tableAt(lines []para, i int) (*table, int) {
+	if t, ok := headerLine(lines[i].text); ok {
+		return t, t.readLineRows(lines, i+1)
+	}
+	// one header cell per line
+	j := i
+	for j < len(lines) && colKind(lines[j].text) >= 0 && !strings.ContainsAny(strings.TrimSpace(lines[j].text), " \t|") {
+		j++
+	}
+	if j-i < 3 {
+		return nil, i + 1
+	}
+	var hdr []string
+	for _, l := range lines[i:j] {
+		hdr = append(hdr, l.text)
+	}
+	t, ok := newTable(hdr, styleCells, true)
+	if !ok {
+		return nil, j // none of these lines can open a table
+	}
+	return t, t.readCellRows(lines, j)
+}
+
+// readLineRows reads rows written one per line from lines[i:].
+func (t *table) readLineRows(lines []para, i int) int {
+	for ; i < len(lines); i++ {
+		s := lines[i].text
 		switch {
-		case len(unitCols) == 0:
-		case j == i || len(unitCols) == 1:
-			put(unitCols[0], rest[j])
+		case t.rowLine(s):
+			if h, ok := headerLine(s); ok && h.style == t.style {
+				continue // the header repeated on a new page
+			}
+			var cs []string
+			switch t.style {
+			case stylePipe:
+				cs = cells(s)
+			case styleTab:
+				cs = tabCells(s)
+			default:
+				cs = strings.Fields(s)
+			}
+			t.addRow(cs, lines[i].line)
+		case rePageNo.MatchString(s):
+		case sectionRow(s) && i+1 < len(lines) && t.rowLine(lines[i+1].text):
 		default:
-			put(unitCols[1], rest[j])
+			return i
 		}
 	}
-	return strings.Join(cellsOut, " | ") + " |"
+	return i
+}
+
+// readCellRows reads rows written one cell per line from lines[i:]. A row
+// opens with its number, or, without a 序号 column, with a task numbered 1.
+func (t *table) readCellRows(lines []para, i int) int {
+	var cur []string
+	line := 0
+	// a row has at most a few lines per column; more is the text after the table
+	maxLines := 2*len(t.kinds) + 2
+	flush := func() {
+		if len(cur) > 0 {
+			t.addRow(cur, line)
+		}
+		cur = nil
+	}
+	opens := func(s string) bool {
+		f := units.FoldString(strings.TrimSpace(s))
+		if t.cols[colNo] >= 0 {
+			return reRowNumber.MatchString(f)
+		}
+		m, ok := parseMarker(s)
+		return ok && m.level >= 3
+	}
+	for ; i < len(lines); i++ {
+		s := lines[i].text
+		switch {
+		case opens(s):
+			flush()
+			line = lines[i].line
+			cur = append(cur, s)
+			if t.cols[colNo] < 0 {
+				continue
+			}
+		case cur == nil && sectionRow(s):
+			// a section title before the first row, or between rows
+		case cur == nil || dateOrAttachment(s) || len(cur) >= maxLines:
+			flush()
+			return i
+		case sectionRow(s):
+			flush()
+		default:
+			cur = append(cur, s)
+		}
+	}
+	flush()
+	return i
+}
+
+// addRow aligns the cells of a row to the columns and keeps it.
+func (t *table) addRow(cs []string, line int) {
+	if len(cs) != len(t.kinds) || t.style == styleCells {
+		cs = t.align(nonEmpty(cs))
+	}
+	t.rows = append(t.rows, tableRow{cells: cs, line: line})
+}
+
+// align gives each of the cells of a row whose empty cells were left out
+// (or whose cells ran over lines) to the column it fits, in header order.
+func (t *table) align(toks []string) []string {
+	out := make([]string, len(t.kinds))
+	fitsAfter := func(tok string, k int) bool {
+		for _, kind := range t.kinds[k+1:] {
+			if fits(tok, kind) {
+				return true
+			}
+		}
+		return false
+	}
+	// other columns between the task and the units hold sentences too:
+	// the task cell then ends with its sentence
+	otherNext := func(k int) bool {
+		return k+1 < len(t.kinds) && t.kinds[k+1] == colOther
+	}
+	joiner := ""
+	if t.style == styleSpace {
+		joiner = " "
+	}
+	k, i := 0, 0
+	last := -1 // the last column filled
+	for i < len(toks) && k < len(t.kinds) {
+		tok := toks[i]
+		switch kind := t.kinds[k]; kind {
+		case colText, colOther:
+			if kind == colOther && (fitsAfter(tok, k) || last < 0) {
+				break
+			}
+			if kind == colText && t.cols[colNo] >= 0 && last < 0 && reRowNumber.MatchString(units.FoldString(tok)) {
+				break // a number with no 序号 cell before it: not the task
+			}
+			out[k] = tok
+			i++
+			for i < len(toks) && !fitsAfter(toks[i], k) && !(otherNext(k) && endsSentence(out[k])) {
+				out[k] += joiner + toks[i]
+				i++
+			}
+			last = k
+		default:
+			if fits(tok, kind) {
+				out[k] = tok
+				i++
+				// the rest of a unit cell broken over lines
+				for kind != colNo && i < len(toks) && !fits(toks[i], kind) && !fitsAfter(toks[i], k) {
+					out[k] += toks[i]
+					i++
+				}
+				last = k
+			}
+		}
+		k++
+	}
+	// words left over: more units of the last unit column (市财政局 市商务局)
+	for ; i < len(toks); i++ {
+		if last >= 0 {
+			out[last] += " " + toks[i]
+		}
+	}
+	return out
+}
+
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return strings.ContainsRune("。；;！!", r)
+}
+
+// fits reports whether a cell reads as the content of a column of kind k.
+func fits(s string, k int) bool {
+	switch k {
+	case colNo:
+		return reRowNumber.MatchString(units.FoldString(strings.TrimSpace(s)))
+	case colLeaders:
+		return nameList(s)
+	case colLead, colSupport, colResponsible:
+		return unitList(s)
+	case colDeadline:
+		return looksLikeDate(s)
+	}
+	return false
+}
+
+// unitList reports whether a cell is a list of units.
+func unitList(s string) bool {
+	items := splitTop(units.FoldString(s), "、,;， \t")
+	if len(items) == 0 || len(items) > 40 {
+		return false
+	}
+	for _, it := range items {
+		if utf8.RuneCountInString(it) > 30 || !units.LooksLikeUnit(it) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameList reports whether a cell is a list of people's names.
+func nameList(s string) bool {
+	names := splitNames(s)
+	if len(names) == 0 {
+		return false
+	}
+	for _, n := range names {
+		if !nameLike(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// tableTitle finds the title printed above a table among the lines since
+// the last table (附件1 / 2024年重点任务分解表), and marks the lines it used.
+func tableTitle(before []para, used map[int]bool) string {
+	title := ""
+	for j, seen := len(before)-1, 0; j >= 0 && seen < 3; j-- {
+		s := strings.TrimSpace(before[j].text)
+		f := compact(s)
+		if rePageNo.MatchString(f) {
+			continue
+		}
+		seen++
+		last, _ := utf8.DecodeLastRuneInString(f)
+		if utf8.RuneCountInString(f) > 60 || strings.ContainsRune("。;:,", last) || reDate.MatchString(f) || standaloneSignature(f) || strings.HasSuffix(f, "通知") {
+			break
+		}
+		if reAttachment.MatchString(f) {
+			used[before[j].line] = true
+			if title == "" {
+				return f
+			}
+			return f + "：" + title
+		}
+		if title != "" {
+			break
+		}
+		title = s
+		used[before[j].line] = true
+		if strings.HasPrefix(f, "附件") {
+			break
+		}
+	}
+	return title
+}
+
+var reAttachment = regexp.MustCompile(`^附件\s*[0-9一二三四五六七八九十]*[:]?$`)
+
+// standaloneSignature reports whether a folded line is the name of an
+// issuing body, as a signature is.
+func standaloneSignature(f string) bool {
+	return utf8.RuneCountInString(f) <= 24 && isIssuerName(f)
+}
+
+// readTable reads the rows of a table into annex rows.
+func readTable(n *Notice, g *units.Grammar, t *table) {
+	get := func(r tableRow, k int) string {
+		if c := t.cols[k]; c >= 0 && c < len(r.cells) {
+			return strings.TrimSpace(r.cells[c])
+		}
+		return ""
+	}
+	for _, r := range t.rows {
+		no, text := get(r, colNo), get(r, colText)
+		leadCell, supCell, respCell, dl := get(r, colLead), get(r, colSupport), get(r, colResponsible), get(r, colDeadline)
+		if no == "" && text == "" {
+			continue
+		}
+		if text == "" {
+			continue // a section row: a heading, not a row
+		}
+		// without a 序号 column the task cell opens with its number
+		if m, ok := parseMarker(text); ok && (no == "" || t.cols[colNo] < 0) {
+			if m.level <= 2 && leadCell+supCell+respCell == "" {
+				continue // 一、稳增长: a section row
+			}
+			if m.level >= 3 {
+				no, text = m.no(), m.rest
+			}
+		}
+		no = strings.TrimRight(strings.Join(strings.Fields(no), ""), ".、．")
+		// cells may be shifted: a date is the deadline wherever it stands
+		for _, p := range []*string{&supCell, &leadCell, &respCell} {
+			if looksLikeDate(*p) && !looksLikeDate(dl) {
+				dl, *p = *p, ""
+			}
+		}
+		row := AnnexRow{Section: t.title, No: no, Text: text, Leaders: splitNames(get(r, colLeaders)),
+			Lead: g.SplitCell(leadCell), Support: g.SplitCell(supCell), Line: r.line}
+		// a 责任单位 column leads unless the table has a 牵头 column
+		if resp := g.SplitCell(respCell); t.cols[colLead] < 0 {
+			row.Lead = appendNew(row.Lead, resp...)
+		} else {
+			row.Support = appendNew(resp, row.Support...)
+		}
+		row.Deadline, row.DeadlineText = readDeadlineIn(dl, n.Year)
+		n.Annex = append(n.Annex, row)
+	}
 }
 
 // nameLike reports whether a word reads as a person's name: two to four

@@ -397,15 +397,24 @@ func leadMarker(f string) int {
 	return -1
 }
 
-// splitNames splits a list of leaders' names.
+// splitNames splits a list of leaders' names. A two-character name padded
+// to the width of three (王 健) is one name.
 func splitNames(s string) []string {
 	var out []string
-	for _, n := range strings.FieldsFunc(s, func(r rune) bool {
-		return strings.ContainsRune("、,，;； \t\u3000/", r)
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
+		return strings.ContainsRune("、,，;；/", r)
 	}) {
-		n = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(n), "等"), "同志")
-		if n != "" {
-			out = appendNew(out, n)
+		words := strings.Fields(part)
+		for i := 0; i < len(words); i++ {
+			n := words[i]
+			if i+1 < len(words) && utf8.RuneCountInString(n) == 1 && utf8.RuneCountInString(words[i+1]) <= 2 {
+				n += words[i+1]
+				i++
+			}
+			n = strings.TrimSuffix(strings.TrimSuffix(n, "等"), "同志")
+			if n != "" {
+				out = appendNew(out, n)
+			}
 		}
 	}
 	return out

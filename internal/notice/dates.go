@@ -89,6 +89,18 @@ func readDeadline(s string) (Date, string) {
 	return Date{}, s
 }
 
+// readDeadlineIn reads a deadline cell of a notice of the given work
+// year: a date that names no year (6月底前, 年底前) is in that year.
+func readDeadlineIn(s string, year int) (Date, string) {
+	d, text := readDeadline(s)
+	if d.IsZero() && year != 0 {
+		if ds := findDates(compact(s), year); len(ds) > 0 && looksLikeDate(s) {
+			return ds[len(ds)-1].date, ""
+		}
+	}
+	return d, text
+}
+
 var reISO = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
 
 func parseISODate(f string) (Date, bool) {

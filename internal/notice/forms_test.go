@@ -18,6 +18,18 @@ func find(t *testing.T, n *Notice, no string) Task {
 	return Task{}
 }
 
+// findRow returns the annex row numbered no.
+func findRow(t *testing.T, n *Notice, no string) AnnexRow {
+	t.Helper()
+	for _, r := range n.Annex {
+		if r.No == no {
+			return r
+		}
+	}
+	t.Fatalf("no annex row %q among %d rows", no, len(n.Annex))
+	return AnnexRow{}
+}
+
 func mustParse(t *testing.T, text string) *Notice {
 	t.Helper()
 	n, err := Parse(text)
@@ -108,23 +120,25 @@ func TestTraditionalCharacters(t *testing.T) {
 	eq(t, "support 2", t2.Support, []string{"省發展改革委"})
 }
 
-func TestPipeTableAsTasks(t *testing.T) {
+// A notice whose items are only in a table is read: the rows are annex
+// rows (the spec's "Attached tables"), not body tasks.
+func TestPipeTableOnly(t *testing.T) {
 	n := mustParse(t, `关于印发2024年重点工作任务清单的通知
 序号 | 重点任务 | 责任领导 | 牵头单位 | 配合单位 | 完成时限 |
 一、稳增长 | | | | | |
 1 | 加快推进重点项目建设，完成投资100亿元以上。 | 张三 | 市发展改革委 | 市财政局 市自然资源局 | 2024年12月底前 |
 2 | 推动消费提质扩容。 | 李四 | 市商务局 | 2024年6月底 | |`)
-	eq(t, "tasks", len(n.Tasks), 2)
-	t1 := find(t, n, "1")
-	eq(t, "lead", t1.Lead, []string{"市发展改革委"})
-	eq(t, "support", t1.Support, []string{"市财政局", "市自然资源局"})
-	eq(t, "leaders", t1.Leaders, []string{"张三"})
-	eq(t, "deadline", t1.Deadline.String(), "2024-12-31")
-	eq(t, "path", t1.Path, []string{"一、稳增长"})
-	t2 := find(t, n, "2")
-	eq(t, "shifted deadline", t2.Deadline.String(), "2024-06-30")
-	eq(t, "support 2", t2.Support, []string{})
-	eq(t, "annex", len(n.Annex), 0)
+	eq(t, "tasks", len(n.Tasks), 0)
+	eq(t, "rows", len(n.Annex), 2)
+	r1 := findRow(t, n, "1")
+	eq(t, "lead", r1.Lead, []string{"市发展改革委"})
+	eq(t, "support", r1.Support, []string{"市财政局", "市自然资源局"})
+	eq(t, "leaders", r1.Leaders, []string{"张三"})
+	eq(t, "deadline", r1.Deadline.String(), "2024-12-31")
+	eq(t, "section: the notice's title is not the table's", r1.Section, "")
+	r2 := findRow(t, n, "2")
+	eq(t, "shifted deadline", r2.Deadline.String(), "2024-06-30")
+	eq(t, "support 2", r2.Support, []string{})
 }
 
 func TestFlattenedTable(t *testing.T) {
@@ -132,13 +146,13 @@ func TestFlattenedTable(t *testing.T) {
 序号 重点任务 责任领导 牵头单位 配合单位 完成时限
 1 加快推进重点项目建设，完成投资100亿元以上。 张三 市发展改革委 市财政局 2024年12月底前
 2 推动消费提质扩容。 李四 市商务局 市市场监管局 2024年6月底前`)
-	eq(t, "tasks", len(n.Tasks), 2)
-	t1 := find(t, n, "1")
-	eq(t, "text", t1.Text, "加快推进重点项目建设，完成投资100亿元以上。")
-	eq(t, "lead", t1.Lead, []string{"市发展改革委"})
-	eq(t, "support", t1.Support, []string{"市财政局"})
-	eq(t, "leaders", t1.Leaders, []string{"张三"})
-	eq(t, "deadline", find(t, n, "2").Deadline.String(), "2024-06-30")
+	eq(t, "rows", len(n.Annex), 2)
+	r1 := findRow(t, n, "1")
+	eq(t, "text", r1.Text, "加快推进重点项目建设，完成投资100亿元以上。")
+	eq(t, "lead", r1.Lead, []string{"市发展改革委"})
+	eq(t, "support", r1.Support, []string{"市财政局"})
+	eq(t, "leaders", r1.Leaders, []string{"张三"})
+	eq(t, "deadline", findRow(t, n, "2").Deadline.String(), "2024-06-30")
 }
 
 func TestGluedNextTask(t *testing.T) {

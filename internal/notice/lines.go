@@ -14,6 +14,7 @@ import (
 type para struct {
 	text string
 	line int
+	cut  bool // a table stood before it: it continues nothing
 }
 
 // Markers that open headings and tasks, matched on folded text.
@@ -105,18 +106,28 @@ func (m marker) no() string {
 	return strings.TrimRight(strings.ReplaceAll(m.text, " ", ""), ".、．")
 }
 
-// splitLines cuts the text into trimmed, non-empty lines, dropping page
-// numbers, and splits a line at spaces where a marker follows, since some
-// sources put a whole notice on one line.
-func splitLines(text string) []para {
+// rawLines cuts the text into trimmed, non-empty lines.
+func rawLines(text string) []para {
 	var out []para
 	for i, l := range strings.Split(text, "\n") {
 		l = strings.TrimFunc(l, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' })
-		if l == "" || rePageNo.MatchString(l) {
+		if l != "" {
+			out = append(out, para{text: l, line: i + 1})
+		}
+	}
+	return out
+}
+
+// splitLines drops page numbers and splits a line at spaces where a marker
+// follows, since some sources put a whole notice on one line.
+func splitLines(lines []para) []para {
+	var out []para
+	for _, l := range lines {
+		if rePageNo.MatchString(l.text) {
 			continue
 		}
-		for _, piece := range splitAtMarkers(l) {
-			out = append(out, para{text: piece, line: i + 1})
+		for k, piece := range splitAtMarkers(l.text) {
+			out = append(out, para{text: piece, line: l.line, cut: l.cut && k == 0})
 		}
 	}
 	return out
@@ -167,7 +178,7 @@ func joinParagraphs(lines []para) []para {
 	var out []para
 	var st joinState
 	for _, l := range lines {
-		if n := len(out); n > 0 && st.continues(out[n-1].text, l.text) {
+		if n := len(out); n > 0 && !l.cut && st.continues(out[n-1].text, l.text) {
 			out[n-1].text += l.text
 			st.add(l.text)
 			continue

@@ -47,11 +47,12 @@ func Parse(text string) (n *Notice, err error) {
 	if !utf8.ValidString(text) {
 		return nil, &Error{"文本不是有效的 UTF-8", "text is not valid UTF-8"}
 	}
-	paras := joinParagraphs(unflattenTables(splitLines(text)))
+	lines, tables, titles := extractTables(rawLines(text))
+	paras := joinParagraphs(splitLines(lines))
 	n = &Notice{}
 	start := len(paras)
 	for i, p := range paras {
-		if _, ok := parseMarker(p.text); ok || isTaskTableHeader(p.text) {
+		if _, ok := parseMarker(p.text); ok {
 			start = i
 			break
 		}
@@ -62,21 +63,10 @@ func Parse(text string) (n *Notice, err error) {
 	learnPlaces(g, n, text)
 
 	var cands []*cand
-	var tables [][]para
 	var loose []para // paragraphs that are neither task, heading nor clause
-	inTable := false
 	body := paras[start:]
 	for i := 0; i < len(body); i++ {
 		p := body[i]
-		if isTableRow(p.text) {
-			if !inTable {
-				tables = append(tables, nil)
-				inTable = true
-			}
-			tables[len(tables)-1] = append(tables[len(tables)-1], p)
-			continue
-		}
-		inTable = false
 		if m, ok := parseMarker(p.text); ok {
 			// …(管委会)25.发展壮大…: the next task glued onto a clause
 			if text, rest := cutGlued(p.text, m.rest, m); rest != nil {
@@ -139,7 +129,7 @@ func Parse(text string) (n *Notice, err error) {
 	for _, s := range notes {
 		n.warn(0, WarnScheduleRead, s)
 	}
-	warnLoose(n, loose)
+	warnLoose(n, loose, titles)
 	if n.Issuer == "" {
 		n.warn(0, WarnHeader, "未找到发文机关")
 	}
@@ -322,9 +312,9 @@ func headingText(m marker) string {
 
 // warnLoose reports body paragraphs the parser skipped, leaving out the
 // signature block, dates and attachment titles, which are expected there.
-func warnLoose(n *Notice, loose []para) {
+func warnLoose(n *Notice, loose []para, titles map[int]bool) {
 	for _, p := range loose {
-		if standalone(p.text) || p.line == 0 {
+		if standalone(p.text) || p.line == 0 || titles[p.line] {
 			continue
 		}
 		n.warn(p.line, WarnSkipped, "跳过了一段无法识别的文字："+clip(p.text, 40))
