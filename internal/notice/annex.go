@@ -58,6 +58,12 @@ func colKind(s string) int {
 	if n == 0 || n > 12 || strings.ContainsAny(f, ":;,。、") {
 		return -1
 	}
+	// a table's title (2023年重点项目台账) is no column
+	for _, w := range []string{"表", "台账", "清单", "一览", "方案"} {
+		if strings.HasSuffix(f, w) {
+			return -1
+		}
+	}
 	has := func(ws ...string) bool {
 		for _, w := range ws {
 			if strings.Contains(f, w) {
@@ -256,7 +262,7 @@ func (t *table) readLineRows(lines []para, i int) int {
 			case styleTab:
 				cs = tabCells(s)
 			default:
-				cs = strings.Fields(s)
+				cs = joinPadded(strings.Fields(s))
 			}
 			t.addRow(cs, lines[i].line)
 		case rePageNo.MatchString(s):
@@ -534,4 +540,24 @@ func nameLike(s string) bool {
 		}
 	}
 	return true
+}
+
+// joinPadded joins the halves of a two-character name padded to the width
+// of three (马 军), which parting cells at spaces cut in two.
+func joinPadded(ws []string) []string {
+	var out []string
+	for i := 0; i < len(ws); i++ {
+		if i+1 < len(ws) && singleHan(ws[i]) && singleHan(ws[i+1]) {
+			out = append(out, ws[i]+ws[i+1])
+			i++
+			continue
+		}
+		out = append(out, ws[i])
+	}
+	return out
+}
+
+func singleHan(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n == len(s) && unicode.Is(unicode.Han, r)
 }

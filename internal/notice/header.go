@@ -71,11 +71,12 @@ func readHeader(n *Notice, head, all []para) {
 			break
 		}
 	}
-	// else the signature: the last body name before the closing date
-	if n.Issuer == "" {
+	// else the signature: the last body name before the closing date; also
+	// when the header's names no place (区人民政府办公室)
+	if n.Issuer == "" || genericIssuer(n.Issuer) {
 		for i := len(all) - 1; i >= 0; i-- {
 			f := compact(all[i].text)
-			if utf8.RuneCountInString(f) <= 24 && isIssuerName(f) {
+			if utf8.RuneCountInString(f) <= 24 && isIssuerName(f) && !genericIssuer(f) {
 				n.Issuer = strings.TrimSpace(all[i].text)
 				break
 			}

@@ -265,6 +265,10 @@ func (st *joinState) continues(prev, cur string) bool {
 	if st.numbered && st.m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
 		return false
 	}
+	// a signature after a clause that ends with a whole name
+	if units.EndsLikeUnit(fp) && utf8.RuneCountInString(fc) <= 24 && isIssuerName(strings.ReplaceAll(fc, " ", "")) {
+		return false
+	}
 	// inside the body a short line naming a body is a wrapped piece of a
 	// clause, not a signature
 	return body || !standalone(cur)
@@ -307,11 +311,28 @@ func standalone(s string) bool {
 	return false
 }
 
+var issuerSuffixes = []string{"人民政府", "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "办公厅", "办公室", "委员会", "管委会", "国务院", "政府"}
+
 // isIssuerName reports whether s reads as the name of an issuing body.
 func isIssuerName(s string) bool {
-	for _, suf := range []string{"人民政府", "人民政府办公厅", "人民政府办公室", "政府办公厅", "政府办公室", "办公厅", "办公室", "委员会", "管委会", "国务院", "政府"} {
+	for _, suf := range issuerSuffixes {
 		if strings.HasSuffix(s, suf) && !strings.ContainsAny(s, "、,:：，") && !strings.HasPrefix(s, "各") {
 			return true
+		}
+	}
+	return false
+}
+
+// genericIssuer reports whether an issuer's name names no place
+// (区人民政府办公室): the header of a notice printed for its own government.
+func genericIssuer(s string) bool {
+	f := compact(s)
+	for _, suf := range issuerSuffixes {
+		if strings.HasSuffix(f, suf) {
+			switch strings.TrimPrefix(strings.TrimSuffix(f, suf), "本") {
+			case "省", "市", "县", "区", "旗", "州", "盟", "自治区", "自治州", "自治县":
+				return true
+			}
 		}
 	}
 	return false

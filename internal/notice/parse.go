@@ -33,7 +33,8 @@ type cand struct {
 	clauses []string
 	line    int
 	isTask  bool
-	reset   bool // not a paragraph: headings above end here
+	reset   bool       // not a paragraph: headings above end here
+	assign  assignment // a heading's: whom its tasks go to
 }
 
 // Parse reads the plain text of a notice.
@@ -47,7 +48,15 @@ func Parse(text string) (n *Notice, err error) {
 	if !utf8.ValidString(text) {
 		return nil, &Error{"文本不是有效的 UTF-8", "text is not valid UTF-8"}
 	}
-	lines, tables, titles := extractTables(rawLines(text))
+	raw := rawLines(text)
+	firstLeads := false
+	for i := range raw {
+		var ok bool
+		if raw[i].text, ok = cutFirstLeads(raw[i].text); ok {
+			firstLeads = true
+		}
+	}
+	lines, tables, titles := extractTables(raw)
 	paras := joinParagraphs(splitLines(lines))
 	n = &Notice{}
 	start := len(paras)
@@ -101,11 +110,14 @@ func Parse(text string) (n *Notice, err error) {
 		loose = append(loose, p)
 	}
 
-	decideTasks(cands)
+	decideTasks(g, cands)
 	for i := len(cands) - 1; i >= 0 && cands[i].reset; i-- {
 		cands = cands[:i]
 	}
 	buildTasks(n, g, cands)
+	if firstLeads {
+		firstListedLeads(n)
+	}
 	for _, t := range tables {
 		readTable(n, g, t)
 	}
@@ -187,13 +199,17 @@ func splitGlued(m marker) (string, bool) {
 }
 
 // decideTasks marks which numbered paragraphs are tasks: those that carry a
-// clause, and those numbered like the tasks around them in a part of the
-// notice where tasks carry clauses (a task whose units were left out).
-func decideTasks(cands []*cand) {
+// clause, those numbered like the tasks around them in a part of the
+// notice where tasks carry clauses (a task whose units were left out), and
+// the innermost items under a heading that assigns them (一、X牵头的工作).
+func decideTasks(g *units.Grammar, cands []*cand) {
 	count := map[int]int{}
 	for _, c := range cands {
 		if len(c.clauses) > 0 {
 			count[c.m.level]++
+		}
+		if !c.reset && len(c.clauses) == 0 {
+			c.assign = headingAssigns(g, headingText(marker{rest: c.m.rest}))
 		}
 	}
 	dominant, best := 0, 0
@@ -215,8 +231,23 @@ func decideTasks(cands []*cand) {
 			sectionHasClause[section] = true
 		}
 	}
+	// under an assigning heading, its innermost items are tasks
+	assigned := make([]bool, len(cands))
 	for i, c := range cands {
-		c.isTask = len(c.clauses) > 0 ||
+		if c.assign.empty() {
+			continue
+		}
+		end, deepest := i+1, 0
+		for end < len(cands) && !cands[end].reset && cands[end].m.level > c.m.level {
+			deepest = max(deepest, cands[end].m.level)
+			end++
+		}
+		for j := i + 1; j < end; j++ {
+			assigned[j] = assigned[j] || cands[j].m.level == deepest
+		}
+	}
+	for i, c := range cands {
+		c.isTask = len(c.clauses) > 0 || assigned[i] ||
 			(c.m.level == dominant && sectionHasClause[secOf[i]] && !looksLikeHeading(c))
 	}
 }
@@ -231,8 +262,9 @@ func looksLikeHeading(c *cand) bool {
 // buildTasks turns the candidates into headings and tasks.
 func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 	type heading struct {
-		level int
-		text  string
+		level  int
+		text   string
+		assign assignment
 	}
 	var stack []heading
 	last := map[int]int{}
@@ -249,7 +281,7 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 			stack = stack[:len(stack)-1]
 		}
 		if !c.isTask {
-			stack = append(stack, heading{c.m.level, headingText(c.m)})
+			stack = append(stack, heading{c.m.level, headingText(c.m), c.assign})
 			continue
 		}
 		path := make([]string, len(stack))
@@ -262,10 +294,25 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 			cl.merge(parseClause(g, ct))
 		}
 		t.Lead, t.Support, t.Responsible, t.Leaders = cl.lead, cl.support, cl.responsible, cl.leaders
+		// units named beside a lead (责任单位 after 牵头单位) support it
+		if len(t.Lead) > 0 && len(t.Responsible) > 0 {
+			t.Support, t.Responsible = appendNew(t.Support, t.Responsible...), nil
+		}
+		// a heading that assigns gives its lead or leaders to a task naming none
+		for i := len(stack) - 1; i >= 0; i-- {
+			a := stack[i].assign
+			if len(t.Units()) == 0 && len(a.lead) > 0 {
+				t.Lead = append([]string(nil), a.lead...)
+			}
+			if len(t.Leaders) == 0 && len(a.leaders) > 0 {
+				t.Leaders = append([]string(nil), a.leaders...)
+			}
+		}
 		t.Deadline, t.DeadlineText = cl.deadline, cl.deadlineText
 		t.Targets = findTargets(t.Text)
 		ti := len(n.Tasks) // the index t will have
 		switch {
+		case len(t.Units()) > 0:
 		case len(c.clauses) == 0:
 			n.taskWarn(ti, c.line, WarnNoUnit, fmt.Sprintf("第%s项任务没有写明责任单位", t.No))
 		case cl.empty():

@@ -1,7 +1,7 @@
 package units
 
 // Fold maps one rune to the form the grammar matches on: full-width ASCII
-// to half-width, the 〔〕［］【】 brackets to (), and the traditional forms of
+// to half-width, the 〔〕［］【】[] brackets to (), and the traditional forms of
 // the characters clause keywords and unit names are made of to simplified
 // ones. It maps one rune to one rune, so positions in a folded string are
 // positions in the original: the parser matches on folded text and cuts
@@ -14,9 +14,9 @@ func Fold(r rune) rune {
 		return ' '
 	}
 	switch r {
-	case '〔', '［', '【', '﹝':
+	case '〔', '［', '【', '﹝', '[':
 		return '('
-	case '〕', '］', '】', '﹞':
+	case '〕', '］', '】', '﹞', ']':
 		return ')'
 	case '﹐', '､':
 		return ','
