@@ -120,7 +120,13 @@ func (s *Store) migrateTo(ctx context.Context, steps map[int]dataStep, upTo int)
 			if have > latest {
 				return fmt.Errorf("数据库版本 %d 高于本程序支持的 %d，请升级 duban (database schema %d is newer than this duban, %d)", have, latest, have, latest)
 			}
-			if have >= m.version {
+			// Each version is looked up, not compared with the highest:
+			// migrations written side by side may land out of order.
+			var done int
+			if err := x.row(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
 				return nil
 			}
 			if err := execSQL(ctx, x, m.sql); err != nil {

@@ -343,13 +343,14 @@ func TestAccountsSessionsTokens(t *testing.T) {
 		}
 		now := time.Now()
 		s.SetClock(func() time.Time { return now })
+		lim := store.LoginLimits{PerAccount: 5, PerAccountAll: 50, PerAddress: 20, LockFor: 15 * time.Minute}
 		for i := 1; i <= 5; i++ {
-			until, err := s.LoginFailed(ctx, id, 5, 15*time.Minute)
+			c, err := s.ClaimLogin(ctx, "wang", "10.0.0.1", lim)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (i == 5) != !until.IsZero() {
-				t.Errorf("failure %d: locked until %v", i, until)
+			if (i == 5) != c.Locks {
+				t.Errorf("failure %d: locks %v", i, c.Locks)
 			}
 		}
 		u, _ := s.User(ctx, id)

@@ -58,9 +58,13 @@ type User struct {
 	UnitName     string // filled when UnitID is set
 	Leader       string // RoleLeader: the leader's name as notices print it
 	PasswordHash string
-	FailedLogins int
-	LockedUntil  time.Time
-	CreatedAt    time.Time
+	// LockedUntil is the end of the latest lock on the account's logins,
+	// from any address (see ClaimLogin).
+	LockedUntil time.Time
+	// Disabled accounts cannot log in, and their sessions and tokens do
+	// not work.
+	Disabled  bool
+	CreatedAt time.Time
 }
 
 // CanEdit reports whether u may change the ledger.
@@ -78,19 +82,21 @@ func (u *User) Scope() Scope {
 }
 
 const userCols = `u.id, u.login, u.name, u.role, COALESCE(u.unit_id, 0), COALESCE(un.name, ''), u.leader,
-	u.password_hash, u.failed_logins, u.locked_until, u.created_at`
+	u.password_hash, COALESCE((SELECT MAX(lf.locked_until) FROM login_failures lf WHERE lf.login = u.login), 0),
+	u.disabled, u.created_at`
 
 const userFrom = ` FROM users u LEFT JOIN units un ON un.id = u.unit_id `
 
 func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var locked, created int64
+	var disabled int
 	err := sc.Scan(&u.ID, &u.Login, &u.Name, &u.Role, &u.UnitID, &u.UnitName, &u.Leader,
-		&u.PasswordHash, &u.FailedLogins, &locked, &created)
+		&u.PasswordHash, &locked, &disabled, &created)
 	if err != nil {
 		return nil, err
 	}
-	u.LockedUntil, u.CreatedAt = fromUnix(locked), fromUnix(created)
+	u.LockedUntil, u.CreatedAt, u.Disabled = fromUnix(locked), fromUnix(created), disabled != 0
 	return &u, nil
 }
 
@@ -183,50 +189,64 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// SetPassword replaces a password hash, clears any lockout and ends every
-// other session of the account (keep is the one to spare, or "").
+// SetPassword replaces a password hash, clears any lockout, ends every
+// other session of the account (keep is the one to spare, or "") and
+// revokes its API tokens: a token must not outlive the password that was
+// in force when it was issued.
 func (s *Store) SetPassword(ctx context.Context, id int64, hash, keep string) error {
 	return s.tx(ctx, func(x q) error {
-		res, err := x.exec(ctx, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0 WHERE id = ?", hash, id)
+		res, err := x.exec(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, id)
 		if err != nil {
 			return fmt.Errorf("set password %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("user", id)
 		}
-		_, err = x.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", id, keep)
-		return err
+		if _, err := x.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", id, keep); err != nil {
+			return fmt.Errorf("set password %d: %w", id, err)
+		}
+		for _, del := range []string{
+			"DELETE FROM api_tokens WHERE user_id = ?",
+			"DELETE FROM login_failures WHERE login = (SELECT login FROM users WHERE id = ?)",
+		} {
+			if _, err := x.exec(ctx, del, id); err != nil {
+				return fmt.Errorf("set password %d: %w", id, err)
+			}
+		}
+		return nil
 	})
 }
 
-// LoginFailed counts a failed login and locks the account for lockFor
-// once max failures in a row are reached. It returns the lock's end.
-func (s *Store) LoginFailed(ctx context.Context, id int64, max int, lockFor time.Duration) (time.Time, error) {
-	var until time.Time
-	err := s.tx(ctx, func(x q) error {
-		var n int
-		if err := x.row(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id).Scan(&n); err != nil {
-			return noRows(err, "user", id)
-		}
-		if n < max {
-			return nil
-		}
-		until = s.now().Add(lockFor)
-		_, err := x.exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", unix(until), id)
-		return err
-	})
-	return until, err
-}
-
-// LoginSucceeded clears the failure count.
-func (s *Store) LoginSucceeded(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?"), id)
-	return err
-}
-
-// Unlock lifts a lockout.
+// Unlock lifts every lock on the account's logins.
 func (s *Store) Unlock(ctx context.Context, id int64) error {
-	return s.LoginSucceeded(ctx, id)
+	_, err := s.w.ExecContext(ctx, s.d.rebind("DELETE FROM login_failures WHERE login = (SELECT login FROM users WHERE id = ?)"), id)
+	if err != nil {
+		return fmt.Errorf("unlock %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetDisabled disables or enables an account. Disabling ends its sessions
+// at once; its tokens stay, unusable, until it is enabled or they are
+// revoked.
+func (s *Store) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	v := 0
+	if disabled {
+		v = 1
+	}
+	return s.tx(ctx, func(x q) error {
+		res, err := x.exec(ctx, "UPDATE users SET disabled = ? WHERE id = ?", v, id)
+		if err != nil {
+			return fmt.Errorf("disable user %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("user", id)
+		}
+		if disabled {
+			_, err = x.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+		}
+		return err
+	})
 }
 
 // Session is a logged-in browser.
@@ -249,7 +269,7 @@ func (s *Store) CreateSession(ctx context.Context, tokenHash string, userID int6
 // SessionUser returns the account of a live session.
 func (s *Store) SessionUser(ctx context.Context, tokenHash string) (*User, error) {
 	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+
-		"JOIN sessions se ON se.user_id = u.id WHERE se.token_hash = ? AND se.expires_at > ?", tokenHash, unix(s.now())))
+		"JOIN sessions se ON se.user_id = u.id WHERE se.token_hash = ? AND se.expires_at > ? AND u.disabled = 0", tokenHash, unix(s.now())))
 	return u, noRows(err, "session", "")
 }
 
@@ -317,7 +337,7 @@ func (s *Store) DeleteAPIToken(ctx context.Context, userID, id int64) error {
 // APITokenUser returns the account a token was issued to, and notes its use.
 func (s *Store) APITokenUser(ctx context.Context, tokenHash string) (*User, error) {
 	u, err := scanUser(s.r().row(ctx, "SELECT "+userCols+userFrom+
-		"JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ?", tokenHash))
+		"JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = ? AND u.disabled = 0", tokenHash))
 	if err := noRows(err, "token", ""); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"duban/internal/auth"
 	"duban/internal/store"
@@ -54,34 +55,71 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusUnauthorized, "login", page)
 	}
 	u, err := s.store.UserByLogin(r.Context(), login)
-	if errors.Is(err, store.ErrNotFound) {
-		auth.CheckPassword(dummyHash, pw)
-		return fail("用户名或密码错误。")
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if until := u.LockedUntil; until.After(time.Now()) {
-		return fail(fmt.Sprintf("连续登录失败次数过多，账号已锁定至 %s；如需提前解锁请联系系统管理员。", until.Local().Format("15:04")))
+	// A login naming no account is counted and checked like one that
+	// does, against a dummy hash: neither the answer nor its time tells
+	// whether the account exists.
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
 	}
-	if !auth.CheckPassword(u.PasswordHash, pw) {
-		until, err := s.store.LoginFailed(r.Context(), u.ID, s.cfg.MaxFailures, s.cfg.LockFor)
-		if err != nil {
-			return err
-		}
-		if !until.IsZero() {
-			s.log.Warn("account locked", "login", u.Login, "until", until)
-			return fail(fmt.Sprintf("连续 %d 次密码错误，账号已锁定至 %s。", s.cfg.MaxFailures, until.Local().Format("15:04")))
-		}
-		return fail("用户名或密码错误。")
-	}
-	if err := s.store.LoginSucceeded(r.Context(), u.ID); err != nil {
+	right, lock, err := s.verifyPassword(r, login, hash, pw)
+	switch {
+	case err != nil:
 		return err
+	case lock != "":
+		return fail(lock)
+	case !right || u == nil:
+		return fail("用户名或密码错误。")
+	case u.Disabled:
+		return fail("该账号已停用，请联系系统管理员。")
 	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
 	return s.redirect(w, r, safeNext(page.Next), "")
+}
+
+// maxLoginKey bounds the login a failure is counted under: no account's
+// login is longer, and a longer guess must not make a longer row.
+const maxLoginKey = 64
+
+// verifyPassword checks pw against hash for login, counting the attempt
+// first (store.ClaimLogin), so that past the limits no password is checked
+// at all, however many attempts arrive at once. lock is the message to
+// show when the attempt is or has now become locked; the message is the
+// same whether the account exists or not.
+func (s *Server) verifyPassword(r *http.Request, login, hash, pw string) (right bool, lock string, err error) {
+	ctx := r.Context()
+	for len(login) > maxLoginKey {
+		_, n := utf8.DecodeLastRuneInString(login)
+		login = login[:len(login)-n]
+	}
+	lim := store.LoginLimits{PerAccount: s.cfg.MaxFailures, PerAccountAll: s.cfg.MaxFailuresAccount,
+		PerAddress: s.cfg.MaxFailuresAddress, LockFor: s.cfg.LockFor}
+	addr := s.clientAddr(r)
+	claim, err := s.store.ClaimLogin(ctx, login, addr, lim)
+	var locked *store.LockedError
+	if errors.As(err, &locked) {
+		return false, lockMessage(locked.Until), nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	if !s.checkPassword(hash, pw) {
+		if claim.Locks {
+			s.log.Warn("login locked", "login", login, "addr", addr, "until", claim.Until)
+			return false, lockMessage(claim.Until), nil
+		}
+		return false, "", nil
+	}
+	return true, "", s.store.LoginSucceeded(ctx, claim)
+}
+
+func lockMessage(until time.Time) string {
+	return fmt.Sprintf("密码错误次数过多，已锁定至 %s，请届时再试；如需提前解锁请联系系统管理员。", until.Local().Format("15:04"))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
@@ -127,8 +165,14 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	right, lock, err := s.verifyPassword(r, u.Login, u.PasswordHash, cur)
+	if err != nil {
+		return err
+	}
 	switch {
-	case !auth.CheckPassword(u.PasswordHash, cur):
+	case lock != "":
+		p.Error = lock
+	case !right:
 		p.Error = "当前密码不正确。"
 	case pw != again:
 		p.Error = "两次输入的新密码不一致。"
@@ -149,7 +193,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SetPassword(r.Context(), u.ID, hash, sessionFrom(r)); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/account", "密码已修改；其他设备上的登录已退出。")
+	return s.redirect(w, r, "/account", "密码已修改；其他设备上的登录已退出，API 令牌已全部撤销。")
 }
 
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {

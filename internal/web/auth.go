@@ -118,7 +118,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *store.U
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: exp, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 	return nil
 }
 
@@ -129,7 +129,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 	return nil
 }
 

@@ -361,8 +361,9 @@ func TestUserUnlockClearsLockout(t *testing.T) {
 	ts := newSite(t)
 	ctx := context.Background()
 	viewer := ts.users["viewer"]
+	lim := store.LoginLimits{PerAccount: 5, PerAccountAll: 50, PerAddress: 20, LockFor: 15 * time.Minute}
 	for range 5 {
-		if _, err := ts.store.LoginFailed(ctx, viewer.ID, 5, 15*time.Minute); err != nil {
+		if _, err := ts.store.ClaimLogin(ctx, "viewer", "127.0.0.1", lim); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,11 +3,19 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"unicode/utf8"
 
+	"duban/internal/auth"
 	"duban/internal/store"
 	"duban/internal/store/testdb"
 )
@@ -176,4 +184,184 @@ func jsonText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// countChecks makes the server count the passwords it checks.
+func countChecks(s *Server) *atomic.Int32 {
+	var n atomic.Int32
+	s.checkPassword = func(hash, pw string) bool {
+		n.Add(1)
+		return auth.CheckPassword(hash, pw)
+	}
+	return &n
+}
+
+// TestLoginParallelGuesses: 50 simultaneous logins to one account, 49
+// wrong and 1 right, check at most the limit of passwords; once the lock
+// is set the right password is refused too.
+func TestLoginParallelGuesses(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ts := newSiteOn(t, st)
+		checked := countChecks(ts.server)
+		limit := ts.server.cfg.MaxFailures
+		type answer struct {
+			code int
+			body string
+		}
+		answers := make([]answer, 50)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range answers {
+			pw := fmt.Sprintf("wrong password %d", i)
+			if i == len(answers)-1 {
+				pw = testPassword
+			}
+			wg.Go(func() {
+				<-start
+				resp, err := ts.client("").PostForm(ts.srv.URL+"/login", url.Values{"login": {"viewer"}, "password": {pw}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answers[i] = answer{resp.StatusCode, string(b)}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if n := checked.Load(); n > int32(limit) {
+			t.Errorf("%d passwords checked, want at most %d", n, limit)
+		}
+		for i, a := range answers {
+			right := i == len(answers)-1
+			if a.code == see && right {
+				continue // the right one came before the lock
+			}
+			if a.code != unau {
+				t.Errorf("attempt %d (right: %v): %d", i, right, a.code)
+			}
+		}
+		code, body, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"viewer"}, "password": {testPassword}})
+		if code != unau || !strings.Contains(body, "已锁定") {
+			t.Errorf("the right password after the lock: %d, want 401 saying 已锁定", code)
+		}
+		if n := checked.Load(); n > int32(limit) {
+			t.Errorf("%d passwords checked after the lock, want at most %d", n, limit)
+		}
+	})
+}
+
+// lockText is a login page's error without the time it names.
+func lockText(body string) string {
+	_, e, ok := strings.Cut(body, `class="error"`)
+	if !ok {
+		return ""
+	}
+	e, _, _ = strings.Cut(e, "</")
+	return regexp.MustCompile(`\d\d:\d\d`).ReplaceAllString(e, "HH:MM")
+}
+
+// TestLoginLockSaysNothingOfAccounts: a login naming no account is
+// answered exactly as one that does, failure after failure.
+func TestLoginLockSaysNothingOfAccounts(t *testing.T) {
+	ts := newSite(t)
+	for i := range ts.server.cfg.MaxFailures + 2 {
+		_, real, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"viewer"}, "password": {"wrong password"}})
+		_, none, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"nosuchuser"}, "password": {"wrong password"}})
+		if lockText(real) == "" || lockText(real) != lockText(none) {
+			t.Errorf("attempt %d: an account answers %q, no account %q", i+1, lockText(real), lockText(none))
+		}
+	}
+}
+
+// siteWith serves ts's database with a changed configuration.
+func siteWith(t *testing.T, ts *site, edit func(*Config)) (*Server, *httptest.Server) {
+	cfg := Config{}
+	edit(&cfg)
+	srv, err := New(cfg, ts.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return srv, hs
+}
+
+// loginFrom logs in as if from addr, through a trusted proxy.
+func loginFrom(t *testing.T, base, addr, login, pw string) (int, string) {
+	req, _ := http.NewRequest("POST", base+"/login", strings.NewReader(url.Values{"login": {login}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", addr)
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var noFollow = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// TestLoginLimitsByAddress: a guesser locks an account only for its own
+// address — the administrator logs in from elsewhere — and one address
+// trying a few passwords on many accounts is stopped too.
+func TestLoginLimitsByAddress(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ts := newSiteOn(t, st)
+		proxies, _ := ParseProxies("127.0.0.1, ::1")
+		srv, hs := siteWith(t, ts, func(c *Config) { c.TrustedProxies = proxies })
+		checked := countChecks(srv)
+		const attacker, office = "203.0.113.9", "198.51.100.20"
+		for range 10 {
+			loginFrom(t, hs.URL, attacker, "admin", "guess guess")
+		}
+		if code, body := loginFrom(t, hs.URL, attacker, "admin", testPassword); code != unau || !strings.Contains(body, "已锁定") {
+			t.Errorf("the guesser's address, right password: %d", code)
+		}
+		if code, _ := loginFrom(t, hs.URL, office, "admin", testPassword); code != see {
+			t.Errorf("the administrator from another address was locked out: %d", code)
+		}
+		// Four tries on each account stay under each account's limit,
+		// but not under the address's.
+		spray := "192.0.2.77"
+		n := 0
+		for _, login := range []string{"office", "unit", "unit2", "leader", "viewer", "nobody1", "nobody2"} {
+			for range srv.cfg.MaxFailures - 1 {
+				loginFrom(t, hs.URL, spray, login, "guess guess")
+				n++
+			}
+		}
+		before := checked.Load()
+		code, body := loginFrom(t, hs.URL, spray, "viewer", testPassword)
+		if n < srv.cfg.MaxFailuresAddress || code != unau || !strings.Contains(body, "已锁定") || checked.Load() != before {
+			t.Errorf("after %d failures from one address: %d (checked: %v)", n, code, checked.Load() != before)
+		}
+		if code, _ := loginFrom(t, hs.URL, office, "viewer", testPassword); code != see {
+			t.Errorf("viewer from another address: %d", code)
+		}
+	})
+}
+
+// TestPasswordChangeCountsFailures: wrong "current password" tries count
+// like failed logins, so a stolen session cannot guess the password.
+func TestPasswordChangeCountsFailures(t *testing.T) {
+	ts := newSite(t)
+	c := ts.client("unit")
+	form := func(cur string) url.Values {
+		return url.Values{"current": {cur}, "password": {"新的密码12345"}, "confirm": {"新的密码12345"}}
+	}
+	for i := range ts.server.cfg.MaxFailures {
+		code, body, _ := ts.post(c, "/account/password", form("not my password"))
+		if code != bad || (i == ts.server.cfg.MaxFailures-1) != strings.Contains(body, "已锁定") {
+			t.Errorf("wrong current password %d: %d", i+1, code)
+		}
+	}
+	if code, body, _ := ts.post(c, "/account/password", form(testPassword)); code != bad || !strings.Contains(body, "已锁定") {
+		t.Errorf("right current password after the lock: %d", code)
+	}
+	if code, _, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"unit"}, "password": {testPassword}}); code != unau {
+		t.Errorf("login after the lock: %d", code)
+	}
 }

@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
+	"duban/internal/auth"
 	"duban/internal/store"
 )
 
@@ -27,15 +29,25 @@ type Config struct {
 	// Dev reads templates and static files from DevDir at every request.
 	Dev    bool
 	DevDir string // the internal/web directory, for Dev
-	// SecureCookies marks cookies Secure; set when served over TLS.
+	// SecureCookies declares that browsers reach the site only over TLS
+	// (a proxy in front terminates it): cookies are marked Secure and
+	// HSTS is sent. Served over TLS directly, both hold without it.
 	SecureCookies bool
+	// TrustedProxies are the addresses whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from anyone else they are ignored.
+	TrustedProxies []netip.Prefix
 	// Demo shows the demo accounts and their password "demo" on the login page.
 	Demo bool
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
-	// MaxFailures failed logins in a row lock an account for LockFor.
-	MaxFailures int
-	LockFor     time.Duration
+	// MaxFailures failed logins in a row from one address lock the
+	// account for that address for LockFor; MaxFailuresAccount from all
+	// addresses lock it everywhere; MaxFailuresAddress from one address,
+	// whatever the accounts, lock the address.
+	MaxFailures        int
+	MaxFailuresAccount int
+	MaxFailuresAddress int
+	LockFor            time.Duration
 	// MaxUpload bounds an uploaded notice.
 	MaxUpload int64
 	// BodyWindow is how long a request body may go without 64 KiB
@@ -52,6 +64,12 @@ func (c *Config) defaults() {
 	}
 	if c.MaxFailures == 0 {
 		c.MaxFailures = 5
+	}
+	if c.MaxFailuresAccount == 0 {
+		c.MaxFailuresAccount = 10 * c.MaxFailures
+	}
+	if c.MaxFailuresAddress == 0 {
+		c.MaxFailuresAddress = 4 * c.MaxFailures
 	}
 	if c.LockFor == 0 {
 		c.LockFor = 15 * time.Minute
@@ -73,13 +91,15 @@ type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	tmpl  *templates
+	// checkPassword is auth.CheckPassword; tests count its calls.
+	checkPassword func(hash, pw string) bool
 }
 
 // New parses the templates (failing fast on a broken one) and returns a
 // server ready to serve.
 func New(cfg Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, store: st, log: log}
+	s := &Server{cfg: cfg, store: st, log: log, checkPassword: auth.CheckPassword}
 	var err error
 	s.tmpl, err = loadTemplates(s.templateFiles())
 	if err != nil {
@@ -116,7 +136,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &httpError{code: http.StatusForbidden, msg: "跨站请求已被拒绝，请从本系统页面重新提交。"})
 	}))
-	return s.logRequests(securityHeaders(s.recoverer(cop.Handler(mux))))
+	return s.logRequests(s.securityHeaders(s.recoverer(cop.Handler(mux))))
 }
 
 func staticHandler(root fs.FS) http.Handler {
@@ -145,7 +165,7 @@ func (f filesOnly) Open(name string) (fs.File, error) {
 
 // securityHeaders keeps pages from being framed, sniffed or made to run
 // anything but our own scripts.
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
@@ -154,7 +174,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil {
+		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
