@@ -128,6 +128,18 @@ func (p *page) poll(step, cond string) {
 	}
 }
 
+// logIn logs in through the login page and waits for the home page.
+func (p *page) logIn(login, password string) {
+	p.t.Helper()
+	p.do("open the login page", chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
+	p.do("log in as "+login,
+		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), login),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+	)
+	p.waitPath("after logging in", regexp.MustCompile(`^/$`))
+}
+
 // squash removes all white space, so texts compare across line breaks.
 func squash(s string) string { return strings.Join(strings.Fields(s), "") }
 
@@ -159,13 +171,7 @@ func TestEndToEnd(t *testing.T) {
 	}()
 
 	// Log in.
-	p.do("open the login page", chromedp.Navigate(p.base+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name=login]`)))
-	p.do("log in",
-		chromedp.SendKeys(chromedp.CSS(`input[name=login]`), "admin"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
-		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
-	)
-	p.waitPath("after logging in", regexp.MustCompile(`^/$`))
+	p.logIn("admin", password)
 
 	// Upload the seed and check the preview.
 	p.do("open /import", chromedp.Navigate(p.base+"/import"), chromedp.WaitVisible(chromedp.CSS(`form#import-form`)))
