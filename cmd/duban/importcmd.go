@@ -61,6 +61,9 @@ func cmdImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer st.Close()
+		for _, line := range st.MigrationReport() {
+			fmt.Fprintln(stderr, "duban: 数据库迁移 (migration):", line)
+		}
 		for _, p := range ready {
 			if !importOne(ctx, st, p, *showWarnings, stdout, stderr) {
 				failed++

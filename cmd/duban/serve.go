@@ -164,6 +164,9 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	for _, line := range st.MigrationReport() {
+		log.Warn("migration", "changed", line)
+	}
 	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == ""}, st, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))

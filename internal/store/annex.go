@@ -28,7 +28,7 @@ func annexToTasks(ctx context.Context, s *Store, x q) error {
 		return err
 	}
 	now := s.now()
-	dir := newUnitCache(x, s.d, now)
+	dir := newUnitCacheBefore0003(x, now)
 	for _, p := range ns {
 		n := &notice.Notice{}
 		if err := json.Unmarshal([]byte(p.annex), &n.Annex); err != nil {

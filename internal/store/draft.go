@@ -20,8 +20,11 @@ type Draft struct {
 	Notice     *notice.Notice
 	// Typed are the unit names the office typed in the review that the
 	// parsed notice did not hold; they are checked before the import.
-	Typed     []string
-	CreatedAt time.Time
+	Typed []string
+	// Jurisdiction is the issuing government the office confirmed or
+	// picked (a division code); "" follows the issuer.
+	Jurisdiction string
+	CreatedAt    time.Time
 }
 
 // SaveDraft stores a new draft for userID. A draft holds the notice as it
@@ -54,8 +57,8 @@ func (s *Store) Draft(ctx context.Context, id, userID int64) (*Draft, error) {
 	d := Draft{ID: id, UserID: userID}
 	var b, typed string
 	var created int64
-	err := s.r().row(ctx, "SELECT source_name, notice, typed_units, created_at FROM drafts WHERE id = ? AND user_id = ?", id, userID).
-		Scan(&d.SourceName, &b, &typed, &created)
+	err := s.r().row(ctx, "SELECT source_name, notice, typed_units, jurisdiction, created_at FROM drafts WHERE id = ? AND user_id = ?", id, userID).
+		Scan(&d.SourceName, &b, &typed, &d.Jurisdiction, &created)
 	if err := noRows(err, "draft", id); err != nil {
 		return nil, err
 	}
@@ -82,8 +85,8 @@ func (s *Store) UpdateDraft(ctx context.Context, d *Draft) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE drafts SET notice = ?, typed_units = ? WHERE id = ? AND user_id = ?"),
-		string(b), string(typed), id, d.UserID)
+	res, err := s.w.ExecContext(ctx, s.d.rebind("UPDATE drafts SET notice = ?, typed_units = ?, jurisdiction = ? WHERE id = ? AND user_id = ?"),
+		string(b), string(typed), d.Jurisdiction, id, d.UserID)
 	if err != nil {
 		return fmt.Errorf("update draft %d: %w", id, err)
 	}
@@ -96,7 +99,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d *Draft) error {
 // ImportDraft imports a draft (in one transaction) and then removes it; a
 // draft left behind by a crash in between is harmless and expires.
 func (s *Store) ImportDraft(ctx context.Context, d *Draft, by Actor) (int64, error) {
-	id, err := s.ImportNotice(ctx, d.Notice, d.SourceName, by)
+	id, err := s.ImportNoticeIn(ctx, d.Notice, d.SourceName, d.Jurisdiction, by)
 	if err != nil {
 		return 0, err
 	}

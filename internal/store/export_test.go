@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"duban/internal/notice"
+	"duban/internal/units"
 )
 
 // ExecForTest runs a raw statement on the write connection.
@@ -68,7 +70,7 @@ func (s *Store) ImportV1ForTest(ctx context.Context, n *notice.Notice, source st
 		if err != nil {
 			return err
 		}
-		dir := newUnitCache(x, s.d, now)
+		dir := newUnitCacheBefore0003(x, now)
 		for i, t := range n.Tasks {
 			path, _ := json.Marshal(nonNil(t.Path))
 			heading := ""
@@ -92,4 +94,53 @@ func (s *Store) ImportV1ForTest(ctx context.Context, n *notice.Notice, source st
 		return nil
 	})
 	return id, err
+}
+
+// ImportBefore0003ForTest stores n as duban did before migration 0003 (on
+// a database at version 2): one directory keyed by the folded name alone,
+// and the notice without a jurisdiction. Each unit named for the first
+// time gets an account u<unit id>, as the demo made them.
+func (s *Store) ImportBefore0003ForTest(ctx context.Context, n *notice.Notice, source string) error {
+	return s.tx(ctx, func(x q) error {
+		docKey, content := fingerprints(n)
+		nid, err := x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, warnings,
+			source_name, doc_key, content_hash, created_at) VALUES (?, ?, ?, ?, ?, '{}', '[]', ?, ?, ?, 0)`,
+			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), n.Title, source, docKey, content)
+		if err != nil {
+			return err
+		}
+		for i, t := range n.Tasks {
+			path, _ := json.Marshal(nonNil(t.Path))
+			tid, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, number, path, heading, text, leaders, deadline, deadline_text,
+				targets, line, updated_at) VALUES (?, ?, ?, ?, '', ?, '[]', '', '', '[]', 0, 0)`, nid, i+1, t.No, string(path), t.Text)
+			if err != nil {
+				return err
+			}
+			for _, ra := range FieldsOf(&t).byRole() {
+				for pos, name := range ra.names {
+					key := units.Key(name)
+					var uid int64
+					err := x.row(ctx, "SELECT id FROM units WHERE name_key = ?", key).Scan(&uid)
+					if err != nil {
+						group := 0
+						if units.IsGroup(name) {
+							group = 1
+						}
+						if uid, err = x.insert(ctx, "INSERT INTO units (name, name_key, is_group, created_at) VALUES (?, ?, ?, 0)", name, key, group); err != nil {
+							return err
+						}
+						if _, err := x.exec(ctx, `INSERT INTO users (login, name, role, unit_id, password_hash, created_at)
+							VALUES (?, ?, 'unit', ?, 'x', 0)`, fmt.Sprintf("u%d", uid), name, uid); err != nil {
+							return err
+						}
+					}
+					if _, err := x.exec(ctx, "INSERT INTO assignments (task_id, unit_id, role, pos) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+						tid, uid, ra.role, pos); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -38,6 +39,7 @@ const goStepMarker = "-- duban:go-step"
 // dataSteps are the Go steps, by migration version.
 var dataSteps = map[int]dataStep{
 	2: annexToTasks,
+	3: splitByJurisdiction,
 }
 
 // migrations lists the files for dialect d in order: NNNN_name.sql is for
@@ -81,6 +83,16 @@ func migrations(d dialect, steps map[int]dataStep) ([]migration, error) {
 		}
 	}
 	return out, nil
+}
+
+// MigrationReport is what the data steps of the migrations Open applied
+// changed, a line each, for the log.
+func (s *Store) MigrationReport() []string {
+	var out []string
+	for _, v := range slices.Sorted(maps.Keys(s.report)) {
+		out = append(out, s.report[v]...)
+	}
+	return out
 }
 
 // migrate applies what is missing, each migration in its own transaction,

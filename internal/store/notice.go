@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"duban/internal/division"
 	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/units"
@@ -17,19 +18,23 @@ import (
 
 // NoticeInfo is an imported notice without its tasks.
 type NoticeInfo struct {
-	ID         int64
-	Issuer     string
-	DocNumber  string
-	Year       int
-	IssuedOn   notice.Date
-	Title      string
-	SourceName string
-	Schedule   notice.Schedule
-	Warnings   []notice.Warning
-	TaskCount  int // tasks the asking scope sees
-	Version    int // of the header fields, which the office edits
-	TableTasks int // of those, the rows of attached tables (Notice only)
-	CreatedAt  time.Time
+	ID        int64
+	Issuer    string
+	DocNumber string
+	Year      int
+	IssuedOn  notice.Date
+	Title     string
+	// Jurisdiction is the issuing government's GB/T 2260 code ("" if not
+	// known); the unit names the notice prints are that government's.
+	Jurisdiction string
+	JurName      string
+	SourceName   string
+	Schedule     notice.Schedule
+	Warnings     []notice.Warning
+	TaskCount    int // tasks the asking scope sees
+	Version      int // of the header fields, which the office edits
+	TableTasks   int // of those, the rows of attached tables (Notice only)
+	CreatedAt    time.Time
 }
 
 // Name is how the notice is called where a heading needs words: its title,
@@ -83,10 +88,27 @@ func fingerprints(n *notice.Notice) (docKey any, content string) {
 }
 
 // ImportNotice stores a parsed notice and its tasks, units and leaders in
-// one transaction: the body's tasks and the rows of its attached tables,
-// each a task under its table's section (notice.LedgerTasks). A notice
-// already imported is a *DuplicateError.
+// one transaction, in the jurisdiction of its issuer: the body's tasks and
+// the rows of its attached tables, each a task under its table's section
+// (notice.LedgerTasks). A notice already imported is a *DuplicateError.
 func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source string, by Actor) (int64, error) {
+	return s.ImportNoticeIn(ctx, n, source, "", by)
+}
+
+// Jurisdiction is the government a notice's issuer stands for, as the
+// office is offered it at import: its code, or "" if not known.
+func (s *Store) Jurisdiction(ctx context.Context, issuer string) (string, error) {
+	tb, err := s.Divisions(ctx)
+	if err != nil {
+		return "", err
+	}
+	d, _ := tb.Issuer(issuer)
+	return d.Code, nil
+}
+
+// ImportNoticeIn is ImportNotice with the government the office confirmed
+// or picked (a division code; "" derives it from the issuer).
+func (s *Store) ImportNoticeIn(ctx context.Context, n *notice.Notice, source, jurisdiction string, by Actor) (int64, error) {
 	tasks := n.LedgerTasks()
 	if len(tasks) == 0 {
 		return 0, errors.New("通知中没有任务，无法导入 (notice has no tasks)")
@@ -108,25 +130,38 @@ func (s *Store) ImportNotice(ctx context.Context, n *notice.Notice, source strin
 			return err
 		}
 		now := s.now()
+		dir, err := newUnitCache(ctx, x, jurisdiction, now)
+		if err != nil {
+			return err
+		}
+		if jurisdiction == "" {
+			d, _ := dir.tb.Issuer(n.Issuer)
+			dir.j = d.Code
+		} else if _, ok := dir.tb.Get(jurisdiction); !ok {
+			return fmt.Errorf("没有行政区划代码 %q，请从列表中选择发文政府 (%w)", jurisdiction, ErrUnknownJurisdiction)
+		}
 		sched, _ := json.Marshal(n.Schedule)
 		warns, _ := json.Marshal(nonNil(n.Warnings))
-		var err error
 		id, err = x.insert(ctx, `INSERT INTO notices (issuer, doc_number, year, issued_on, title, schedule, warnings,
-			source_name, doc_key, content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			source_name, doc_key, content_hash, created_by, created_at, jurisdiction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			n.Issuer, n.DocNumber, n.Year, n.IssuedOn.String(), title, string(sched), string(warns),
-			source, docKey, content, nullID(by.UserID), unix(now))
+			source, docKey, content, nullID(by.UserID), unix(now), dir.j)
 		if s.d.isUnique(err) {
 			return &DuplicateError{NoticeInfo{Title: title, DocNumber: n.DocNumber, CreatedAt: now}}
 		}
 		if err != nil {
 			return fmt.Errorf("insert notice: %w", err)
 		}
-		dir := newUnitCache(x, s.d, now)
 		if err := insertTasks(ctx, x, dir, id, 1, tasks, now); err != nil {
 			return err
 		}
+		// Departments named for the first time join 市政府各部门 too.
+		dir.groups[dir.j] = true
+		if err := dir.fillGroups(ctx); err != nil {
+			return err
+		}
 		return writeAudit(ctx, x, now, by, EntityNotice, id, ActionImport, nil,
-			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(tasks), "source": source})
+			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(tasks), "source": source, "jurisdiction": dir.j})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import %s: %w", source, err)
@@ -225,16 +260,17 @@ func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f 
 	return nil
 }
 
-const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, warnings, version, created_at`
+const noticeCols = `id, issuer, doc_number, year, issued_on, title, source_name, schedule, warnings, version, created_at, jurisdiction`
 
 func scanNotice(sc interface{ Scan(...any) error }) (*NoticeInfo, error) {
 	var n NoticeInfo
 	var issued, sched, warns string
 	var created int64
-	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &warns, &n.Version, &created); err != nil {
+	if err := sc.Scan(&n.ID, &n.Issuer, &n.DocNumber, &n.Year, &issued, &n.Title, &n.SourceName, &sched, &warns, &n.Version, &created, &n.Jurisdiction); err != nil {
 		return nil, err
 	}
 	n.IssuedOn, _ = notice.ParseDate(issued)
+	n.JurName = division.Builtin().Name(n.Jurisdiction)
 	n.CreatedAt = fromUnix(created)
 	if err := errors.Join(json.Unmarshal([]byte(sched), &n.Schedule), json.Unmarshal([]byte(warns), &n.Warnings)); err != nil {
 		return nil, fmt.Errorf("notice %d: %w", n.ID, err)

@@ -23,6 +23,8 @@ var (
 	ErrStale = errors.New("stale version")
 	// ErrDuplicate is a notice that has already been imported.
 	ErrDuplicate = errors.New("duplicate")
+	// ErrUnknownJurisdiction is a division code the table does not hold.
+	ErrUnknownJurisdiction = errors.New("unknown jurisdiction")
 	// ErrConflict is a name or login already taken.
 	ErrConflict = errors.New("conflict")
 	// ErrUnknownLeader is a leader account for a name no task has.
@@ -36,9 +38,10 @@ var (
 // for SQLite is a single connection so that writers queue in Go instead of
 // failing with SQLITE_BUSY.
 type Store struct {
-	db, w *sql.DB
-	d     dialect
-	now   func() time.Time
+	db, w  *sql.DB
+	d      dialect
+	now    func() time.Time
+	report map[int][]string // what each migration's data step changed, by version
 }
 
 // Open connects to dsn — a postgres:// URL, or else a SQLite file path —

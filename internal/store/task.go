@@ -39,6 +39,7 @@ type Task struct {
 	NoticeID     int64
 	NoticeTitle  string
 	NoticeDoc    string // the notice's doc number
+	Jurisdiction string // the notice's government: its unit names are that government's
 	Seq          int
 	Section      string // "" for the body, else the attached table's title
 	No           string
@@ -64,16 +65,19 @@ func (t *Task) Name() string {
 type Assignment struct {
 	UnitID  int64
 	Unit    string
+	Label   string // Unit, with its government where another has a unit of that name
 	IsGroup bool
 	Role    string
 }
 
-// Units returns the names of the units in role.
+// Units returns the labels of the units in role: the names, with their
+// government before a name that is ambiguous (三门峡市 · 市财政局). Read
+// back, as in an edited task, a label finds the same unit.
 func (t *Task) Units(role string) []string {
 	var out []string
 	for _, a := range t.Assignments {
 		if a.Role == role {
-			out = append(out, a.Unit)
+			out = append(out, a.Label)
 		}
 	}
 	return out
@@ -222,14 +226,14 @@ func (f TaskFilter) where(withHeading bool) *where {
 	return w
 }
 
-const taskCols = `t.id, t.notice_id, n.title, n.doc_number, t.seq, t.section, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
+const taskCols = `t.id, t.notice_id, n.title, n.doc_number, n.jurisdiction, t.seq, t.section, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
 	t.targets, t.line, t.version, t.updated_at`
 
 func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 	var t Task
 	var path, leaders, deadline, targets string
 	var updated int64
-	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Seq, &t.Section, &t.No, &path, &t.Text, &leaders, &deadline,
+	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Jurisdiction, &t.Seq, &t.Section, &t.No, &path, &t.Text, &leaders, &deadline,
 		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated); err != nil {
 		return nil, err
 	}
@@ -277,12 +281,19 @@ func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
 	for _, t := range ts {
 		byID[t.ID] = t
 	}
+	if len(ts) == 0 {
+		return nil
+	}
+	tb, err := divisions(ctx, x)
+	if err != nil {
+		return err
+	}
 	for chunk := range slices.Chunk(ts, 500) {
 		args := make([]any, len(chunk))
 		for i, t := range chunk {
 			args[i] = t.ID
 		}
-		rows, err := x.query(ctx, `SELECT a.task_id, a.unit_id, u.name, u.is_group, a.role FROM assignments a
+		rows, err := x.query(ctx, `SELECT a.task_id, a.unit_id, u.name, u.is_group, a.role, u.jurisdiction, `+ambiguous("u")+` FROM assignments a
 			JOIN units u ON u.id = a.unit_id WHERE a.task_id IN (`+placeholders(len(args))+`)
 			ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'support' THEN 1 ELSE 2 END, a.pos`, args...)
 		if err != nil {
@@ -292,11 +303,16 @@ func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
 			var id int64
 			var a Assignment
 			var group int
-			if err := rows.Scan(&id, &a.UnitID, &a.Unit, &group, &a.Role); err != nil {
+			var j string
+			var amb bool
+			if err := rows.Scan(&id, &a.UnitID, &a.Unit, &group, &a.Role, &j, &amb); err != nil {
 				rows.Close()
 				return err
 			}
-			a.IsGroup = group != 0
+			a.IsGroup, a.Label = group != 0, a.Unit
+			if amb {
+				a.Label = unitLabel(tb, j, a.Unit)
+			}
 			byID[id].Assignments = append(byID[id].Assignments, a)
 		}
 		rows.Close()
@@ -450,7 +466,14 @@ func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFie
 				return err
 			}
 		}
-		if err := writeAssignments(ctx, x, newUnitCache(x, s.d, now), id, f); err != nil {
+		dir, err := newUnitCache(ctx, x, cur.Jurisdiction, now)
+		if err != nil {
+			return err
+		}
+		if err := writeAssignments(ctx, x, dir, id, f); err != nil {
+			return err
+		}
+		if err := dir.fillGroups(ctx); err != nil {
 			return err
 		}
 		if out, err = getTask(ctx, x, s, id, Scope{}); err != nil {

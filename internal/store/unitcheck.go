@@ -20,9 +20,38 @@ type UnknownUnit struct {
 // nearestOffered is how many known names are offered for one unknown name.
 const nearestOffered = 5
 
-// UnknownUnits returns the names the directory holds neither as a unit nor
-// as an alias, each with the nearest known names, in the order given.
+// UnknownUnits returns the names no government's directory holds, neither
+// as a unit nor as an alias, each with the nearest known names, in the
+// order given. UnknownUnitsIn checks names as a notice of one government
+// means them.
 func (s *Store) UnknownUnits(ctx context.Context, names []string) ([]UnknownUnit, error) {
+	return s.unknownUnits(ctx, names, func(x q, n string) error {
+		pat := "%|" + likeEscape.Replace(units.Key(n))
+		var id int64
+		err := x.row(ctx, `SELECT id FROM units WHERE name_key LIKE ? ESCAPE '\'
+			UNION ALL SELECT unit_id FROM unit_aliases WHERE alias_key LIKE ? ESCAPE '\' LIMIT 1`, pat, pat).Scan(&id)
+		return noRows(err, "unit", n)
+	}, "")
+}
+
+// UnknownUnitsIn returns the names that a notice of the government j
+// (a division code) would file as new units — 市财政局 is unknown to 许昌市
+// if only 三门峡市 has one — each with the nearest known names, those of j
+// first, the others labelled with their government (三门峡市 · 市财政局).
+func (s *Store) UnknownUnitsIn(ctx context.Context, j string, names []string) ([]UnknownUnit, error) {
+	tb, err := divisions(ctx, s.r())
+	if err != nil {
+		return nil, err
+	}
+	return s.unknownUnits(ctx, names, func(x q, label string) error {
+		name, jj := splitLabel(tb, label, j)
+		home, gov := place(tb, name, jj)
+		_, err := findUnit(ctx, x, home, gov, name)
+		return err
+	}, j)
+}
+
+func (s *Store) unknownUnits(ctx context.Context, names []string, find func(x q, name string) error, j string) ([]UnknownUnit, error) {
 	x := s.r()
 	var out []UnknownUnit
 	seen := map[string]bool{}
@@ -33,7 +62,7 @@ func (s *Store) UnknownUnits(ctx context.Context, names []string) ([]UnknownUnit
 			continue
 		}
 		seen[key] = true
-		_, err := lookupUnit(ctx, x, key)
+		err := find(x, n)
 		if errors.Is(err, ErrNotFound) {
 			out = append(out, UnknownUnit{Name: n})
 			continue
@@ -45,18 +74,41 @@ func (s *Store) UnknownUnits(ctx context.Context, names []string) ([]UnknownUnit
 	if len(out) == 0 {
 		return nil, nil
 	}
-	var known []string
-	err := eachRow(ctx, x, "SELECT name FROM units UNION ALL SELECT alias FROM unit_aliases ORDER BY 1", nil, func(scan func(...any) error) error {
-		var n string
-		err := scan(&n)
-		known = append(known, n)
-		return err
+	tb, err := divisions(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	// The asking government's names come first; another's are offered
+	// with its name, so that choosing one finds that unit.
+	var own, other []string
+	err = eachRow(ctx, x, `SELECT u.jurisdiction, u.name FROM units u UNION ALL
+		SELECT u.jurisdiction, a.alias FROM unit_aliases a JOIN units u ON u.id = a.unit_id ORDER BY 2, 1`, nil, func(scan func(...any) error) error {
+		var uj, n string
+		if err := scan(&uj, &n); err != nil {
+			return err
+		}
+		if uj == j {
+			own = append(own, n)
+		} else if j == "" || uj == "" {
+			other = append(other, n)
+		} else {
+			other = append(other, unitLabel(tb, uj, n))
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list unit names: %w", err)
 	}
 	for i := range out {
-		out[i].Nearest = nonNil(units.Nearest(out[i].Name, known, nearestOffered))
+		near := units.Nearest(out[i].Name, own, nearestOffered)
+		if len(near) < nearestOffered {
+			for _, n := range units.Nearest(out[i].Name, other, nearestOffered-len(near)) {
+				if !slices.Contains(near, n) {
+					near = append(near, n)
+				}
+			}
+		}
+		out[i].Nearest = nonNil(near)
 	}
 	return out, nil
 }

@@ -57,8 +57,12 @@ type apiNoticeJSON struct {
 	IssuedOn   notice.Date `json:"issued_on"`
 	Title      string      `json:"title"`
 	SourceName string      `json:"source_name"`
-	TaskCount  int         `json:"task_count"` // tasks the caller sees
-	CreatedAt  string      `json:"created_at"` // RFC 3339
+	// Jurisdiction is the issuing government's division code and name:
+	// the notice's unit names are that government's units.
+	Jurisdiction     string `json:"jurisdiction"`
+	JurisdictionName string `json:"jurisdiction_name"`
+	TaskCount        int    `json:"task_count"` // tasks the caller sees
+	CreatedAt        string `json:"created_at"` // RFC 3339
 }
 
 // apiNoticeDetail is one notice with its schedule and parser warnings.
@@ -71,7 +75,7 @@ type apiNoticeDetail struct {
 
 func apiNoticeOf(n *store.NoticeInfo) apiNoticeJSON {
 	return apiNoticeJSON{ID: n.ID, Issuer: n.Issuer, DocNumber: n.DocNumber, Year: n.Year, IssuedOn: n.IssuedOn,
-		Title: n.Title, SourceName: n.SourceName, TaskCount: n.TaskCount, CreatedAt: n.CreatedAt.Format(time.RFC3339)}
+		Title: n.Title, SourceName: n.SourceName, Jurisdiction: n.Jurisdiction, JurisdictionName: n.JurName, TaskCount: n.TaskCount, CreatedAt: n.CreatedAt.Format(time.RFC3339)}
 }
 
 // apiTaskJSON is a task as the ledger holds it now.
@@ -125,19 +129,25 @@ type apiTaskDetail struct {
 }
 
 type apiUnitRef struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Label string `json:"label"` // the name, with its government where another has a unit of that name
 }
 
 type apiUnitJSON struct {
-	ID          int64        `json:"id"`
-	Name        string       `json:"name"`
-	IsGroup     bool         `json:"is_group"`
-	Aliases     []string     `json:"aliases"`
-	Members     []apiUnitRef `json:"members"`
-	Lead        int          `json:"lead"`
-	Support     int          `json:"support"`
-	Responsible int          `json:"responsible"`
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Label string `json:"label"`
+	// Jurisdiction is the government the unit belongs to: its division
+	// code and name ("" when not known).
+	Jurisdiction     string       `json:"jurisdiction"`
+	JurisdictionName string       `json:"jurisdiction_name"`
+	IsGroup          bool         `json:"is_group"`
+	Aliases          []string     `json:"aliases"`
+	Members          []apiUnitRef `json:"members"`
+	Lead             int          `json:"lead"`
+	Support          int          `json:"support"`
+	Responsible      int          `json:"responsible"`
 }
 
 // orEmpty makes a nil list [] in JSON.
@@ -225,7 +235,12 @@ func (s *Server) apiNoticeImport(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	u := userFrom(r)
-	id, err := s.store.ImportNotice(r.Context(), n, name, u.Actor())
+	// ?jurisdiction= names the issuing government by its division code
+	// when the issuer does not tell it.
+	id, err := s.store.ImportNoticeIn(r.Context(), n, name, strings.TrimSpace(r.URL.Query().Get("jurisdiction")), u.Actor())
+	if errors.Is(err, store.ErrUnknownJurisdiction) {
+		return badRequest("参数 jurisdiction 不是已知的行政区划代码（如河南省 410000、三门峡市 411200）。")
+	}
 	if err != nil {
 		return err // a *store.DuplicateError answers 409
 	}
@@ -527,7 +542,7 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if !p.CreateUnits {
-		us, err := s.store.UnknownUnits(r.Context(), addedNames(t.Fields().Units(), f.Units()))
+		us, err := s.store.UnknownUnitsIn(r.Context(), t.Jurisdiction, addedNames(t.Fields().Units(), f.Units()))
 		if err != nil {
 			return err
 		}
@@ -559,9 +574,10 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range us {
 		members := make([]apiUnitRef, 0, len(u.Members))
 		for _, m := range u.Members {
-			members = append(members, apiUnitRef{ID: m.ID, Name: m.Name})
+			members = append(members, apiUnitRef{ID: m.ID, Name: m.Name, Label: m.Label})
 		}
-		out = append(out, apiUnitJSON{ID: u.ID, Name: u.Name, IsGroup: u.IsGroup, Aliases: orEmpty(u.Aliases),
+		out = append(out, apiUnitJSON{ID: u.ID, Name: u.Name, Label: u.Label, Jurisdiction: u.Jurisdiction,
+			JurisdictionName: u.JurName, IsGroup: u.IsGroup, Aliases: orEmpty(u.Aliases),
 			Members: members, Lead: u.Lead, Support: u.Support, Responsible: u.Resp})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"units": out})

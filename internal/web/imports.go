@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"duban/internal/division"
 	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
@@ -74,6 +75,28 @@ type draftPage struct {
 	TaskNotes []taskNote       // those about a task, in the order of the tasks
 	Error     string
 	Unknown   []store.UnknownUnit // typed unit names the directory lacks
+	// JurPath names the issuing government the draft will be filed under;
+	// Jurisdictions are the provinces and cities to pick from.
+	JurPath       string
+	Jurisdictions []jurOption
+}
+
+// jurOption is a government the office can pick for a notice.
+type jurOption struct{ Code, Path string }
+
+// jurisdictionOptions are the provinces and prefecture-level cities with
+// the office's zones: a county is typed by its code.
+func jurisdictionOptions(tb *division.Table) []jurOption {
+	var out []jurOption
+	for _, p := range tb.Provinces() {
+		out = append(out, jurOption{p.Code, p.Name})
+		for _, c := range tb.Children(p.Code) {
+			if c.Level == division.City {
+				out = append(out, jurOption{c.Code, tb.Path(c.Code)})
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
@@ -95,6 +118,15 @@ func (s *Server) draft(r *http.Request) (*store.Draft, error) {
 func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d *store.Draft, msg string, unknown []store.UnknownUnit) error {
 	title := cmp.Or(d.Notice.Title, d.SourceName)
 	p := &draftPage{Base: s.base(w, r, "核对导入："+title), Draft: d, Error: msg, Unknown: unknown}
+	tb, err := s.store.Divisions(r.Context())
+	if err != nil {
+		return err
+	}
+	if d.Jurisdiction == "" {
+		j, _ := tb.Issuer(d.Notice.Issuer)
+		d.Jurisdiction = j.Code // proposed; the form posts it back to confirm
+	}
+	p.JurPath, p.Jurisdictions = tb.Path(d.Jurisdiction), jurisdictionOptions(tb)
 	ts := d.Notice.Tasks
 	notes := map[int][]string{}
 	for _, wn := range d.Notice.Warnings {
@@ -137,6 +169,17 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	choices := readUnitChoices(r)
 	notes := applyCorrections(d, r, choices)
+	if v, ok := r.PostForm["jurisdiction"]; ok && len(v) > 0 {
+		tb, err := s.store.Divisions(ctx)
+		if err != nil {
+			return err
+		}
+		if code := strings.TrimSpace(v[0]); code == "" || tb.Name(code) != "" {
+			d.Jurisdiction = code
+		} else {
+			notes = append(notes, fmt.Sprintf("发文政府“%s”不是已知的行政区划代码", code))
+		}
+	}
 	if err := s.store.UpdateDraft(ctx, d); err != nil {
 		var limit *ledger.LimitError
 		if errors.As(err, &limit) {
@@ -151,7 +194,7 @@ func (s *Server) draftSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderDraft(w, r, http.StatusBadRequest, d, msg+"。修改已保存，请核对后再确认导入。", nil)
 	}
-	unknown, err := s.unknownUnits(ctx, d.Typed, choices)
+	unknown, err := s.unknownUnits(ctx, d.Jurisdiction, d.Typed, choices)
 	if err != nil {
 		return err
 	}

@@ -184,7 +184,7 @@ func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
 	f, err := form.fields()
 	if err == nil {
 		typed := addedNames(t.Fields().Units(), f.Units())
-		if page.Unknown, err = s.unknownUnits(ctx, typed, choices); err != nil {
+		if page.Unknown, err = s.unknownUnits(ctx, t.Jurisdiction, typed, choices); err != nil {
 			return err
 		}
 		if len(page.Unknown) > 0 {

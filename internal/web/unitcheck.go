@@ -73,7 +73,7 @@ func addedNames(before, after []string) []string {
 
 // unknownUnits are the typed names neither in the directory nor confirmed
 // as new, with the nearest known names.
-func (s *Server) unknownUnits(ctx context.Context, typed []string, c unitChoices) ([]store.UnknownUnit, error) {
+func (s *Server) unknownUnits(ctx context.Context, j string, typed []string, c unitChoices) ([]store.UnknownUnit, error) {
 	var ask []string
 	for _, n := range typed {
 		if !c.accept[units.Key(n)] {
@@ -83,7 +83,7 @@ func (s *Server) unknownUnits(ctx context.Context, typed []string, c unitChoices
 	if len(ask) == 0 {
 		return nil, nil
 	}
-	return s.store.UnknownUnits(ctx, ask)
+	return s.store.UnknownUnitsIn(ctx, j, ask)
 }
 
 // unknownMessage says in Chinese what the office is asked to confirm.
