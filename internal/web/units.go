@@ -207,7 +207,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 		}
 		for _, u := range all {
 			if !u.IsGroup {
-				p.Choices = append(p.Choices, memberChoice{ID: u.ID, Name: u.Name, Checked: member[u.ID]})
+				p.Choices = append(p.Choices, memberChoice{ID: u.ID, Name: u.Label, Checked: member[u.ID]})
 			}
 		}
 	}
