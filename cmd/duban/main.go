@@ -18,6 +18,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
   duban parse [--format json|xlsx|text] [-o OUT] FILE   读取分工通知，输出台账 (FILE 为 - 时读标准输入)
   duban serve [--addr ADDR] [--db DSN] [--demo] [--dev]  启动督办网站 (serve the web app)
   duban import [--db DSN] [--show-warnings] FILE…       把分工通知导入数据库 (import notices)
+  duban export [--db DSN] --notice ID [--format xlsx|csv] [-o OUT]
+                                                        导出一份通知的台账 (export a notice's ledger)
   duban version                                         显示版本 (print the version; also --version)
 
 运行 duban COMMAND -h 查看各命令的选项。
@@ -35,6 +37,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdServe(args[1:], stderr)
 	case "import":
 		return cmdImport(args[1:], stdin, stdout, stderr)
+	case "export":
+		return cmdExport(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return cmdVersion(stdout)
 	case "-h", "--help", "help":

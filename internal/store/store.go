@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -50,6 +51,40 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s, err := open(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ErrNoDatabase is a database that does not exist or holds no duban data;
+// OpenExisting returns it rather than create one.
+var ErrNoDatabase = errors.New("no duban database")
+
+// OpenExisting opens a duban database that exists already, bringing its
+// schema up to date as Open does, and never creates one: a command that
+// only reads must not leave an empty duban.db behind a mistyped path.
+func OpenExisting(ctx context.Context, dsn string) (*Store, error) {
+	if !IsPostgres(dsn) {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("数据库文件 %s 不存在 (%w)", path, ErrNoDatabase)
+		}
+	}
+	s, err := open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	var v int
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v); err != nil || v == 0 {
+		s.Close()
+		return nil, fmt.Errorf("该数据库中没有 duban 的数据 (%w)", ErrNoDatabase)
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -237,7 +236,7 @@ func ledgerRows(ts []*store.Task) []ledgerRow {
 	return rows
 }
 
-func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, ext, ctype string) error {
+func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, format string) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -254,32 +253,18 @@ func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, ext, ctype
 	if err != nil {
 		return err
 	}
-	name := exportName(n.Title, n.DocNumber, ext)
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", ext, url.PathEscape(name)))
-	if ext == "csv" {
-		return office.WriteCSV(w, n)
-	}
-	return office.WriteLedger(w, n)
-}
-
-// exportName is the download's file name: the notice's title (or doc
-// number) and 台账, said once.
-func exportName(title, docNumber, ext string) string {
-	name := cmp.Or(title, docNumber)
-	name = strings.NewReplacer("/", "_", `\`, "_", "\"", "", "\n", " ", "\r", " ").Replace(name)
-	if !strings.HasSuffix(name, "台账") {
-		name += "台账"
-	}
-	return name + "." + ext
+	name := office.ExportName(n.Title, n.DocNumber, format)
+	w.Header().Set("Content-Type", office.ContentType(format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", format, url.PathEscape(name)))
+	return office.Export(w, n, format)
 }
 
 func (s *Server) noticeExportXLSX(w http.ResponseWriter, r *http.Request) error {
-	return s.noticeExport(w, r, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	return s.noticeExport(w, r, office.FormatXLSX)
 }
 
 func (s *Server) noticeExportCSV(w http.ResponseWriter, r *http.Request) error {
-	return s.noticeExport(w, r, "csv", "text/csv; charset=utf-8")
+	return s.noticeExport(w, r, office.FormatCSV)
 }
 
 func (s *Server) noticeDelete(w http.ResponseWriter, r *http.Request) error {

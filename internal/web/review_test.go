@@ -177,17 +177,3 @@ func TestTaskEditAsksAboutUnknownUnit(t *testing.T) {
 		t.Errorf("confirmed new unit: %d %v %v", code, u, err)
 	}
 }
-
-func TestExportName(t *testing.T) {
-	for _, tc := range []struct{ title, doc, want string }{
-		{"2026年重点工作分工方案", "", "2026年重点工作分工方案台账.xlsx"},
-		{"", "豫政〔2023〕5号", "豫政〔2023〕5号台账.xlsx"},
-		{"", "", "台账.xlsx"},
-		{"重点工作分工台账", "", "重点工作分工台账.xlsx"},
-		{"a/b\"c", "", "a_bc台账.xlsx"},
-	} {
-		if got := exportName(tc.title, tc.doc, "xlsx"); got != tc.want {
-			t.Errorf("exportName(%q, %q) = %q, want %q", tc.title, tc.doc, got, tc.want)
-		}
-	}
-}

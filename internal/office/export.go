@@ -1,0 +1,51 @@
+package office
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+
+	"duban/internal/notice"
+)
+
+// Formats a stored ledger is exported in: the page's download links and
+// `duban export` share them, so both give the same file.
+const (
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+)
+
+// ExportFormats lists the formats, for messages.
+var ExportFormats = []string{FormatXLSX, FormatCSV}
+
+// Export writes n's ledger in format.
+func Export(w io.Writer, n *notice.Notice, format string) error {
+	switch format {
+	case FormatXLSX:
+		return WriteLedger(w, n)
+	case FormatCSV:
+		return WriteCSV(w, n)
+	}
+	return fmt.Errorf("不支持的导出格式 %q，可选 xlsx、csv (unsupported export format)", format)
+}
+
+// ContentType is the MIME type of format.
+func ContentType(format string) string {
+	if format == FormatCSV {
+		return "text/csv; charset=utf-8"
+	}
+	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+}
+
+// ExportName is the file name an export is offered under: the notice's
+// title (or doc number) and 台账, said once, without the characters a file
+// name cannot hold.
+func ExportName(title, docNumber, format string) string {
+	name := cmp.Or(title, docNumber)
+	name = strings.NewReplacer("/", "_", `\`, "_", "\"", "", "\n", " ", "\r", " ", "\x00", "").Replace(name)
+	if !strings.HasSuffix(name, "台账") {
+		name += "台账"
+	}
+	return name + "." + format
+}
