@@ -44,6 +44,8 @@ type table struct {
 	cols  [nCols]int // the column of each kind, or -1
 	style tableStyle
 	rows  []tableRow
+	// framed: the header opens with a pipe, so its rows do too
+	framed bool
 }
 
 type tableRow struct {
@@ -123,8 +125,18 @@ func newTable(hdr []string, style tableStyle, strict bool) (*table, bool) {
 
 // cells splits a pipe row into trimmed cells.
 func cells(row string) []string {
+	return pipeCells(row, true)
+}
+
+// pipeCells splits a pipe row into trimmed cells; framed says the rows of
+// its table open with a pipe (| a | b |), else a leading pipe closes an
+// empty first cell ( | | 县财政局 |, trimmed).
+func pipeCells(row string, framed bool) []string {
 	row = strings.TrimSpace(row)
-	row = strings.TrimSuffix(strings.TrimPrefix(row, "|"), "|")
+	if framed {
+		row = strings.TrimPrefix(row, "|")
+	}
+	row = strings.TrimSuffix(row, "|")
 	parts := strings.Split(row, "|")
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
@@ -155,7 +167,11 @@ func nonEmpty(cs []string) []string {
 func headerLine(s string) (*table, bool) {
 	switch {
 	case isTableRow(s):
-		return newTable(cells(s), stylePipe, false)
+		t, ok := newTable(cells(s), stylePipe, false)
+		if ok {
+			t.framed = strings.HasPrefix(strings.TrimSpace(s), "|")
+		}
+		return t, ok
 	case strings.Contains(s, "\t"):
 		if cs := nonEmpty(tabCells(s)); len(cs) >= 3 {
 			if t, ok := newTable(cs, styleTab, true); ok {
@@ -163,7 +179,7 @@ func headerLine(s string) (*table, bool) {
 			}
 		}
 	}
-	if fs := strings.Fields(s); len(fs) >= 3 && len(fs) <= 12 {
+	if fs := joinPadded(strings.Fields(s)); len(fs) >= 3 && len(fs) <= 12 {
 		return newTable(fs, styleSpace, true)
 	}
 	return nil, false
@@ -229,7 +245,7 @@ func tableAt(lines []para, i int) (*table, int) {
 	}
 	// one header cell per line
 	j := i
-	for j < len(lines) && colKind(lines[j].text) >= 0 && !strings.ContainsAny(strings.TrimSpace(lines[j].text), " \t|") {
+	for j < len(lines) && headerCell(lines[j].text) {
 		j++
 	}
 	if j-i < 3 {
@@ -246,6 +262,15 @@ func tableAt(lines []para, i int) (*table, int) {
 	return t, t.readCellRows(lines, j)
 }
 
+// headerCell reports whether a line is one header cell standing alone
+// (序号, 牵头单位, 序 号), not a header on one line.
+func headerCell(s string) bool {
+	if colKind(s) < 0 || strings.ContainsAny(s, "\t|") {
+		return false
+	}
+	return len(strings.Fields(s)) == 1 || utf8.RuneCountInString(compact(s)) <= 4
+}
+
 // readLineRows reads rows written one per line from lines[i:].
 func (t *table) readLineRows(lines []para, i int) int {
 	for ; i < len(lines); i++ {
@@ -258,7 +283,7 @@ func (t *table) readLineRows(lines []para, i int) int {
 			var cs []string
 			switch t.style {
 			case stylePipe:
-				cs = cells(s)
+				cs = pipeCells(s, t.framed)
 			case styleTab:
 				cs = tabCells(s)
 			default:
@@ -492,11 +517,20 @@ func readTable(n *Notice, g *units.Grammar, t *table) {
 	for _, r := range t.rows {
 		no, text := get(r, colNo), get(r, colText)
 		leadCell, supCell, respCell, dl := get(r, colLead), get(r, colSupport), get(r, colResponsible), get(r, colDeadline)
-		if no == "" && text == "" {
-			continue
-		}
 		if text == "" {
-			continue // a section row: a heading, not a row
+			// a row of merged cells goes on the row above (more units of
+			// the same task); else it is a section row, a heading
+			if no == "" && len(n.Annex) > 0 && leadCell+supCell+respCell != "" && n.Annex[len(n.Annex)-1].Section == t.title {
+				last := &n.Annex[len(n.Annex)-1]
+				last.Lead = appendNew(last.Lead, g.SplitCell(leadCell)...)
+				last.Support = appendNew(last.Support, g.SplitCell(supCell)...)
+				if t.cols[colLead] < 0 {
+					last.Lead = appendNew(last.Lead, g.SplitCell(respCell)...)
+				} else {
+					last.Support = appendNew(last.Support, g.SplitCell(respCell)...)
+				}
+			}
+			continue
 		}
 		// without a 序号 column the task cell opens with its number
 		if m, ok := parseMarker(text); ok && (no == "" || t.cols[colNo] < 0) {

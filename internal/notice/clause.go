@@ -397,6 +397,31 @@ func leadMarker(f string) int {
 	return -1
 }
 
+const nameTitle = `(?:[省市县区旗州]委)?(?:常委|(?:常务)?副?(?:省长|市长|县长|区长|旗长|州长|主任|书记|秘书长|部长))`
+
+var (
+	reNameParen = regexp.MustCompile(`[(（][^()（）]*[)）]`)
+	// titles written before or after a leader's name (副县长张三, 张三同志)
+	reNameTitle = regexp.MustCompile(`^(?:` + nameTitle + `)+|(?:` + nameTitle + `)$|同志$|等$`)
+)
+
+// cleanName drops from a leader's name the words that are not the name:
+// a parenthesis (副县长), a title, 同志, 等.
+func cleanName(n string) string {
+	n = reNameParen.ReplaceAllString(strings.TrimSpace(n), "")
+	for range 3 {
+		m := reNameTitle.ReplaceAllString(n, "")
+		if m == "" {
+			return "" // a title alone (县委常委)
+		}
+		if m == n {
+			break
+		}
+		n = m
+	}
+	return n
+}
+
 // splitNames splits a list of leaders' names. A two-character name padded
 // to the width of three (王 健) is one name.
 func splitNames(s string) []string {
@@ -404,14 +429,14 @@ func splitNames(s string) []string {
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
 		return strings.ContainsRune("、,，;；/", r)
 	}) {
-		words := strings.Fields(part)
+		words := strings.Fields(reNameParen.ReplaceAllString(part, " "))
 		for i := 0; i < len(words); i++ {
 			n := words[i]
 			if i+1 < len(words) && utf8.RuneCountInString(n) == 1 && utf8.RuneCountInString(words[i+1]) <= 2 {
 				n += words[i+1]
 				i++
 			}
-			n = strings.TrimSuffix(strings.TrimSuffix(n, "等"), "同志")
+			n = cleanName(n)
 			if n != "" {
 				out = appendNew(out, n)
 			}

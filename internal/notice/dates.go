@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"duban/internal/units"
 )
@@ -92,6 +93,9 @@ func readDeadline(s string) (Date, string) {
 // readDeadlineIn reads a deadline cell of a notice of the given work
 // year: a date that names no year (6月底前, 年底前) is in that year.
 func readDeadlineIn(s string, year int) (Date, string) {
+	if d, ok := monthCell(compact(s)); ok {
+		return d, ""
+	}
 	d, text := readDeadline(s)
 	if d.IsZero() && year != 0 {
 		if ds := findDates(compact(s), year); len(ds) > 0 && looksLikeDate(s) {
@@ -99,6 +103,24 @@ func readDeadlineIn(s string, year int) (Date, string) {
 		}
 	}
 	return d, text
+}
+
+// reMonthCell is a deadline cell naming a month of a year: 2024年6月,
+// 2024年6月前, 2024.6.
+var reMonthCell = regexp.MustCompile(`^(\d{4})(?:年|[.\-/])(\d{1,2})(?:月份?)?(?:前|以前|之前)?(?:完成)?$`)
+
+// monthCell reads a deadline cell naming a month (folded, no spaces) as
+// the month's last day.
+func monthCell(f string) (Date, bool) {
+	m := reMonthCell.FindStringSubmatch(f)
+	if m == nil {
+		return Date{}, false
+	}
+	y, mo := atoi(m[1]), atoi(m[2])
+	if mo < 1 || mo > 12 {
+		return Date{}, false
+	}
+	return NewDate(y, time.Month(mo), DaysIn(y, time.Month(mo))), true
 }
 
 var reISO = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
@@ -131,9 +153,17 @@ func looksLikeDate(s string) bool {
 	if _, ok := parseISODate(f); ok {
 		return true
 	}
+	if _, ok := monthCell(f); ok {
+		return true
+	}
 	ds := findDates(f, 2000)
 	if len(ds) == 0 {
-		return strings.Contains(f, "年底") || strings.Contains(f, "长期") || strings.Contains(f, "持续")
+		for _, w := range []string{"年底", "年内", "全年", "长期", "持续", "常态", "每月", "每季度", "逐年"} {
+			if strings.Contains(f, w) && utf8.RuneCountInString(f) <= 12 {
+				return true
+			}
+		}
+		return false
 	}
 	// the date is most of the cell: 2023年12月月底前
 	return len(f)-(ds[0].end-ds[0].start) <= len("月底前完成")

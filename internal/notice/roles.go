@@ -13,12 +13,12 @@ import (
 
 // reFirstLeads is the statement that the first unit of a list leads
 // (列第一位的为牵头单位，下同), with the punctuation around it.
-var reFirstLeads = regexp.MustCompile(`[,;。]?\s*(?:其中)?\s*(?:排|列)(?:在|于)?(?:第一|首)位(?:的|者)?(?:单位|部门)?\s*(?:为|是)\s*(?:牵头|汇总|主办)(?:或|和|、|/)?(?:牵头|汇总)?(?:单位|部门)\s*(?:[,;]?\s*(?:下同|后同|以下同))?`)
+var reFirstLeads = regexp.MustCompile(`[,;。]?\s*(?:其中)?\s*(?:(?:排|列)(?:在|于)?)?(?:第一|首)(?:位|个)(?:的|者)?(?:单位|部门)?\s*(?:为|是)\s*(?:牵头|汇总|主办)(?:或|和|、|/)?(?:牵头|汇总)?(?:单位|部门)\s*(?:[,;]?\s*(?:下同|后同|以下同))?`)
 
 // cutFirstLeads removes the statement from a line (so that the clause it
 // sits in reads as a list of units) and reports whether it was there.
 func cutFirstLeads(s string) (string, bool) {
-	if !strings.Contains(s, "第一位") && !strings.Contains(s, "首位") {
+	if !strings.Contains(s, "第一") && !strings.Contains(s, "首位") {
 		return s, false
 	}
 	f := units.FoldString(s)
@@ -60,7 +60,8 @@ func (a assignment) empty() bool { return len(a.lead)+len(a.leaders) == 0 }
 
 var (
 	reAssigns = regexp.MustCompile(`^(\p{Han}[^,;。]{1,30}?)(?:牵头|负责|主抓|分管|领衔|包抓|联系)(?:抓)?(?:的|落实的)?(?:重点|主要|各项)?(?:工作|任务|事项)`)
-	reTitles  = regexp.MustCompile(`(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长|主任|书记|秘书长)$|同志$`)
+	reTitles     = regexp.MustCompile(`(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长|主任|书记|秘书长)$|同志$`)
+	reTitleFirst = regexp.MustCompile(`^(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长)\p{Han}{2,3}$`)
 )
 
 // headingAssigns reads whom a heading's title gives its tasks to.
@@ -72,10 +73,9 @@ func headingAssigns(g *units.Grammar, title string) assignment {
 	}
 	// Fold keeps rune counts: the same runes of the title are the name as printed
 	who := string([]rune(strings.TrimSpace(title))[:utf8.RuneCountInString(m[1])])
-	if loc := reTitles.FindStringIndex(who); loc != nil {
+	if reTitles.MatchString(who) || reTitleFirst.MatchString(who) {
 		var names []string
-		for _, nm := range splitNames(who[:loc[0]]) {
-			nm = reTitles.ReplaceAllString(nm, "")
+		for _, nm := range splitNames(who) {
 			if !nameLike(nm) {
 				return assignment{}
 			}
