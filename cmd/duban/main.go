@@ -20,6 +20,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
   duban import [--db DSN] [--show-warnings] FILE…       把分工通知导入数据库 (import notices)
   duban export [--db DSN] --notice ID [--format xlsx|csv] [-o OUT]
                                                         导出一份通知的台账 (export a notice's ledger)
+  duban backup [--db DSN] FILE                          在线备份 SQLite 数据库 (online backup)
+  duban restore [--db PATH] [--force] FILE              从备份恢复 (restore a backup)
   duban version                                         显示版本 (print the version; also --version)
 
 运行 duban COMMAND -h 查看各命令的选项。
@@ -39,6 +41,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdImport(args[1:], stdin, stdout, stderr)
 	case "export":
 		return cmdExport(args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return cmdVersion(stdout)
 	case "-h", "--help", "help":
