@@ -118,7 +118,7 @@ func CheckBackup(ctx context.Context, path string) (BackupInfo, error) {
 	if info.Version == 0 {
 		return info, fmt.Errorf("%s: %w (no schema version)", path, ErrNotDuban)
 	}
-	ms, err := migrations(sqlite{})
+	ms, err := migrations(sqlite{}, dataSteps)
 	if err != nil {
 		return info, err
 	}
