@@ -300,14 +300,65 @@ func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, er
 	if err := s.r().row(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+w.sql(), w.args...).Scan(&n.TableTasks); err != nil {
 		return nil, fmt.Errorf("count table tasks: %w", err)
 	}
+	if err := s.scopeWarnings(ctx, sc, id, []*NoticeInfo{n}); err != nil {
+		return nil, err
+	}
 	return n, nil
+}
+
+// scopeWarnings keeps, for a limited scope, only the parser's warnings
+// about tasks the scope sees, all of them: a warning about the notice as a
+// whole or naming another task (a numbering gap, a line skipped) may
+// quote tasks and units outside the scope. noticeID 0 is every notice.
+func (s *Store) scopeWarnings(ctx context.Context, sc Scope, noticeID int64, ns []*NoticeInfo) error {
+	if !sc.Limited() {
+		return nil
+	}
+	seen := map[int64]map[int]bool{} // notice → seq of tasks seen
+	w := TaskFilter{NoticeID: noticeID, Scope: sc}.where(false)
+	err := eachRow(ctx, s.r(), "SELECT t.notice_id, t.seq FROM tasks t WHERE "+w.sql(), w.args, func(sc func(...any) error) error {
+		var id int64
+		var seq int
+		if err := sc(&id, &seq); err != nil {
+			return err
+		}
+		if seen[id] == nil {
+			seen[id] = map[int]bool{}
+		}
+		seen[id][seq] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("tasks in scope: %w", err)
+	}
+	for _, n := range ns {
+		var keep []notice.Warning
+		for _, wn := range n.Warnings {
+			// Warning.Tasks index Notice.Tasks, stored as seq 1, 2, …
+			ok := len(wn.Tasks) > 0
+			for _, i := range wn.Tasks {
+				ok = ok && seen[n.ID][i+1]
+			}
+			if ok {
+				keep = append(keep, wn)
+			}
+		}
+		n.Warnings = keep
+	}
+	return nil
 }
 
 // Notices lists notices newest first; a limited scope sees only those
 // holding a task of its own.
 func (s *Store) Notices(ctx context.Context, sc Scope) ([]*NoticeInfo, error) {
-	w := where{}
-	w.scope(sc)
+	return s.NoticesOf(ctx, TaskFilter{Scope: sc})
+}
+
+// NoticesOf lists, newest first, the notices holding a task f selects,
+// each with the number of those tasks. With no filter and a scope that
+// sees everything, every notice is listed, even one without a task.
+func (s *Store) NoticesOf(ctx context.Context, f TaskFilter) ([]*NoticeInfo, error) {
+	w := f.where(true)
 	counts := map[int64]int{}
 	rows, err := s.r().query(ctx, "SELECT t.notice_id, COUNT(*) FROM tasks t WHERE "+w.sql()+" GROUP BY t.notice_id", w.args...)
 	if err != nil {
@@ -323,6 +374,7 @@ func (s *Store) Notices(ctx context.Context, sc Scope) ([]*NoticeInfo, error) {
 		counts[id] = n
 	}
 	rows.Close()
+	all := len(w.parts) == 0
 	rows, err = s.r().query(ctx, "SELECT "+noticeCols+" FROM notices ORDER BY year DESC, id DESC")
 	if err != nil {
 		return nil, fmt.Errorf("list notices: %w", err)
@@ -335,12 +387,15 @@ func (s *Store) Notices(ctx context.Context, sc Scope) ([]*NoticeInfo, error) {
 			return nil, err
 		}
 		n.TaskCount = counts[n.ID]
-		if sc.Limited() && n.TaskCount == 0 {
+		if !all && n.TaskCount == 0 {
 			continue
 		}
 		out = append(out, n)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, s.scopeWarnings(ctx, f.Scope, f.NoticeID, out)
 }
 
 // LedgerNotice rebuilds a notice from the ledger as it stands now, with the

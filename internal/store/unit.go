@@ -258,14 +258,7 @@ func (s *Store) units(ctx context.Context, only int64) ([]*Unit, error) {
 		if err := sc(&id, &role, &n); err != nil {
 			return err
 		}
-		switch role {
-		case Lead:
-			byID[id].Lead = n
-		case Support:
-			byID[id].Support = n
-		default:
-			byID[id].Resp = n
-		}
+		byID[id].setCount(role, n)
 		return nil
 	})
 	return out, err
@@ -275,6 +268,58 @@ func (s *Store) units(ctx context.Context, only int64) ([]*Unit, error) {
 // the unit the table alias t names.
 func ambiguous(t string) string {
 	return "(SELECT COUNT(*) FROM units a2 WHERE a2.name = " + t + ".name) > 1"
+}
+
+// UnitsFor lists the directory as sc sees it: every unit when sc sees
+// everything; else only the units named on tasks it sees, with only those
+// tasks counted.
+func (s *Store) UnitsFor(ctx context.Context, sc Scope) ([]*Unit, error) {
+	us, err := s.Units(ctx)
+	if err != nil || !sc.Limited() {
+		return us, err
+	}
+	w := where{}
+	w.scope(sc)
+	counts := map[int64]*Unit{}
+	err = eachRow(ctx, s.r(), `SELECT a.unit_id, a.role, COUNT(*) FROM assignments a JOIN tasks t ON t.id = a.task_id
+		WHERE `+w.sql()+" GROUP BY a.unit_id, a.role", w.args, func(scan func(...any) error) error {
+		var id int64
+		var role string
+		var n int
+		if err := scan(&id, &role, &n); err != nil {
+			return err
+		}
+		c := counts[id]
+		if c == nil {
+			c = &Unit{}
+			counts[id] = c
+		}
+		c.setCount(role, n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count units in scope: %w", err)
+	}
+	var out []*Unit
+	for _, u := range us {
+		if c := counts[u.ID]; c != nil {
+			u.Lead, u.Support, u.Resp = c.Lead, c.Support, c.Resp
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// setCount sets the number of tasks u holds in role.
+func (u *Unit) setCount(role string, n int) {
+	switch role {
+	case Lead:
+		u.Lead = n
+	case Support:
+		u.Support = n
+	default:
+		u.Resp = n
+	}
 }
 
 func eachRow(ctx context.Context, x q, query string, args []any, fn func(scan func(...any) error) error) error {

@@ -566,7 +566,7 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
-	us, err := s.store.Units(r.Context())
+	us, err := s.store.UnitsFor(r.Context(), userFrom(r).Scope())
 	if err != nil {
 		return err
 	}

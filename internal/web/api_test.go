@@ -641,7 +641,7 @@ func TestAPITaskPatch(t *testing.T) {
 // TestAPIUnits lists the unit directory.
 func TestAPIUnits(t *testing.T) {
 	ts := newSite(t)
-	code, body := ts.api("GET", "/api/v1/units", ts.token("leader"), "")
+	code, body := ts.api("GET", "/api/v1/units", ts.token("viewer"), "")
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)
 	}

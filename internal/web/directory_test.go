@@ -78,8 +78,8 @@ func TestDirectoryRoutesAsEveryRole(t *testing.T) {
 		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {fmt.Sprint(a)}}, access{unau, bad, bad, forb, forb, forb, forb}},
 		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {"99999"}}, access{unau, nf, nf, forb, forb, forb, forb}},
 		{"GET", fmt.Sprintf("/units/%d", a), nil, access{see, ok, ok, ok, nf, ok, ok}},
-		{"GET", fmt.Sprintf("/units/%d", b), nil, access{see, ok, ok, nf, ok, ok, ok}},
-		{"GET", fmt.Sprintf("/units/%d", g), nil, access{see, ok, ok, nf, nf, ok, ok}},
+		{"GET", fmt.Sprintf("/units/%d", b), nil, access{see, ok, ok, nf, ok, nf, ok}}, // none of the leader's tasks
+		{"GET", fmt.Sprintf("/units/%d", g), nil, access{see, ok, ok, nf, nf, nf, ok}},
 		{"GET", fmt.Sprintf("/units/%d?notice=%d&q=投资&page=2", a, ts.noticeID), nil, access{see, ok, ok, ok, nf, ok, ok}},
 		{"GET", "/units/99999", nil, access{see, nf, nf, nf, nf, nf, nf}},
 		{"GET", "/units/abc", nil, access{see, nf, nf, nf, nf, nf, nf}},

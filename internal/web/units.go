@@ -22,7 +22,7 @@ type unitsPage struct {
 }
 
 func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
-	all, err := s.store.Units(r.Context())
+	all, err := s.store.UnitsFor(r.Context(), userFrom(r).Scope())
 	if err != nil {
 		return err
 	}
@@ -158,8 +158,13 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	p := &unitPage{Base: s.base(w, r, unit.Name), Unit: unit, Q: strings.TrimSpace(q.Get("q")),
 		Linked: user.Role != store.RoleUnit}
 	p.NoticeID, _ = strconv.ParseInt(q.Get("notice"), 10, 64)
-	if p.Notices, err = s.store.Notices(ctx, store.Scope{UnitID: unit.ID}); err != nil {
+	// The notices of the filter are those where the unit holds a task the
+	// account sees: a leader is not shown the titles of others' notices.
+	if p.Notices, err = s.store.NoticesOf(ctx, store.TaskFilter{UnitID: unit.ID, Scope: user.Scope()}); err != nil {
 		return err
+	}
+	if user.Role == store.RoleLeader && len(p.Notices) == 0 {
+		return errNotFound // a unit none of whose tasks are the leader's is none of its concern
 	}
 	f := store.TaskFilter{UnitID: unit.ID, NoticeID: p.NoticeID, Query: p.Q, Scope: user.Scope()}
 	if err := s.checkFilter(ctx, f); err != nil {
