@@ -59,7 +59,7 @@ type assignment struct {
 func (a assignment) empty() bool { return len(a.lead)+len(a.leaders) == 0 }
 
 var (
-	reAssigns = regexp.MustCompile(`^(\p{Han}[^,;。]{1,30}?)(?:牵头|负责|主抓|分管|领衔|包抓|联系)(?:抓)?(?:的|落实的)?(?:重点|主要|各项)?(?:工作|任务|事项)`)
+	reAssigns    = regexp.MustCompile(`^(\p{Han}[^,;。]{1,30}?)(?:牵头|负责|主抓|分管|领衔|包抓|联系)(?:抓)?(?:的|落实的)?(?:重点|主要|各项)?(?:工作|任务|事项)`)
 	reTitles     = regexp.MustCompile(`(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长|主任|书记|秘书长)$|同志$`)
 	reTitleFirst = regexp.MustCompile(`^(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长)\p{Han}{2,3}$`)
 )
