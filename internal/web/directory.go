@@ -23,6 +23,10 @@ func (s *Server) directoryRoutes() []route {
 		{pattern: "POST /users", roles: admins, h: s.userCreate},
 		{pattern: "POST /users/{id}/unlock", roles: admins, h: s.userUnlock},
 		{pattern: "POST /users/{id}/password", roles: admins, h: s.userPasswordReset},
+		{pattern: "GET /users/{id}/tokens", roles: admins, h: s.userTokens},
+		{pattern: "POST /users/{id}/tokens/{token}/delete", roles: admins, h: s.userTokenDelete},
+		{pattern: "POST /users/{id}/disable", roles: admins, h: s.userDisable},
+		{pattern: "POST /users/{id}/enable", roles: admins, h: s.userEnable},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"duban/internal/auth"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
@@ -71,6 +72,10 @@ func TestDirectoryRoutesAsEveryRole(t *testing.T) {
 	spare := ts.addUser(store.NewUser{Login: "spare", Name: "备用账号", Role: store.RoleViewer})
 	a, b, g := ts.unitA.ID, ts.unitB.ID, ts.unitID("各省辖市政府")
 	zhang, li := "/leaders/"+url.PathEscape("张副省长"), "/leaders/"+url.PathEscape("李副省长")
+	spareToken, err := ts.store.CreateAPIToken(context.Background(), spare.ID, "对接", auth.TokenHash(auth.NewToken("dbn_")))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.walk(t, []routeCase{
 		//                                                                  anon  admin office unit  unit2 leader viewer
 		{"GET", "/units", nil, access{see, ok, ok, forb, forb, ok, ok}},
@@ -95,11 +100,22 @@ func TestDirectoryRoutesAsEveryRole(t *testing.T) {
 		{"POST", "/users", url.Values{"login": {"created"}, "name": {"新查看员"}, "role": {"viewer"}, "password": {testPassword}},
 			access{unau, see, forb, forb, forb, forb, forb}},
 		{"POST", "/users", url.Values{"login": {"x"}, "name": {"太短"}, "role": {"viewer"}}, access{unau, bad, forb, forb, forb, forb, forb}},
+		// Before the password reset below, which revokes the spare's token.
+		{"GET", fmt.Sprintf("/users/%d/tokens", spare.ID), nil, access{see, ok, forb, forb, forb, forb, forb}},
+		{"GET", "/users/99999/tokens", nil, access{see, nf, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/tokens/%d/delete", spare.ID, spareToken), nil, access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/tokens/%d/delete", spare.ID, spareToken), nil, access{unau, nf, forb, forb, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/users/%d/unlock", spare.ID), nil, access{unau, see, forb, forb, forb, forb, forb}},
 		{"POST", "/users/99999/unlock", nil, access{unau, nf, forb, forb, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {testPassword}}, access{unau, see, forb, forb, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/users/%d/password", spare.ID), url.Values{"password": {"short"}}, access{unau, bad, forb, forb, forb, forb, forb}},
 		{"POST", "/users/99999/password", nil, access{unau, nf, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/tokens/abc/delete", spare.ID), nil, access{unau, nf, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/disable", spare.ID), nil, access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/enable", spare.ID), nil, access{unau, see, forb, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/users/%d/disable", ts.users["admin"].ID), nil, access{unau, bad, forb, forb, forb, forb, forb}},
+		{"POST", "/users/99999/disable", nil, access{unau, nf, forb, forb, forb, forb, forb}},
+		{"POST", "/users/99999/enable", nil, access{unau, nf, forb, forb, forb, forb, forb}},
 	})
 }
 

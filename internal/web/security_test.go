@@ -365,3 +365,63 @@ func TestPasswordChangeCountsFailures(t *testing.T) {
 		t.Errorf("login after the lock: %d", code)
 	}
 }
+
+// TestTokensEndWithThePassword: a password change by the account or a
+// reset by an administrator revokes the account's API tokens; an
+// administrator lists and revokes any account's tokens, and disabling an
+// account stops its sessions and tokens at once.
+func TestTokensEndWithThePassword(t *testing.T) {
+	ts := newSite(t)
+	admin := ts.client("admin")
+	works := func(tok string) bool {
+		code, _ := ts.api("GET", "/api/v1/notices", tok, "")
+		return code == ok
+	}
+	// The account changes its own password.
+	tok := ts.token("unit")
+	code, _, _ := ts.post(ts.client("unit"), "/account/password", url.Values{"current": {testPassword}, "password": {"新的密码12345"}, "confirm": {"新的密码12345"}})
+	if code != see || works(tok) {
+		t.Errorf("after the account changed its password (%d) its token still works", code)
+	}
+	// An administrator resets it.
+	tok = ts.token("viewer")
+	if code, _, _ := ts.post(admin, fmt.Sprintf("/users/%d/password", ts.users["viewer"].ID), url.Values{"password": {"重置后的密码123"}}); code != see || works(tok) {
+		t.Errorf("after a reset (%d) the token still works", code)
+	}
+	// An administrator sees another account's tokens and revokes one.
+	keep, drop := ts.token("office"), ts.token("office")
+	tokens, _ := ts.store.APITokens(context.Background(), ts.users["office"].ID)
+	_, page := ts.get(admin, fmt.Sprintf("/users/%d/tokens", ts.users["office"].ID))
+	for _, tk := range tokens {
+		if !strings.Contains(page, fmt.Sprintf(`action="/users/%d/tokens/%d/delete"`, ts.users["office"].ID, tk.ID)) {
+			t.Errorf("token %d not listed", tk.ID)
+		}
+	}
+	code, _, where := ts.post(admin, fmt.Sprintf("/users/%d/tokens/%d/delete", ts.users["office"].ID, tokens[1].ID), nil)
+	if code != see || works(drop) || !works(keep) {
+		t.Errorf("revoke: %d to %q; revoked works %v, kept works %v", code, where, works(drop), works(keep))
+	}
+	if _, page := ts.get(admin, where); !strings.Contains(page, "已撤销账号“office”的一个 API 令牌") {
+		t.Error("no message after revoking")
+	}
+	// Disabling stops the session and the token at once; enabling lets
+	// the account back in.
+	office := ts.client("office")
+	if code, _, _ := ts.post(admin, fmt.Sprintf("/users/%d/disable", ts.users["office"].ID), nil); code != see {
+		t.Fatalf("disable: %d", code)
+	}
+	if code, _ := ts.get(office, "/account"); code != see || works(keep) {
+		t.Errorf("a disabled account's session (%d) or token (%v) still works", code, works(keep))
+	}
+	code, body, _ := ts.post(ts.client(""), "/login", url.Values{"login": {"office"}, "password": {testPassword}})
+	if code != unau || !strings.Contains(body, "已停用") {
+		t.Errorf("a disabled account logged in: %d", code)
+	}
+	if _, page := ts.get(admin, "/users"); !strings.Contains(page, fmt.Sprintf(`action="/users/%d/enable"`, ts.users["office"].ID)) {
+		t.Error("the accounts page offers no way to enable the disabled account")
+	}
+	if code, _, _ := ts.post(admin, fmt.Sprintf("/users/%d/enable", ts.users["office"].ID), nil); code != see || !works(keep) {
+		t.Errorf("enable: %d; token works %v", code, works(keep))
+	}
+	ts.client("office") // fails unless the login works again
+}

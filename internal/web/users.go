@@ -232,7 +232,7 @@ func (s *Server) userPasswordReset(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.SetPassword(r.Context(), u.ID, hash, keep); err != nil {
 		return err
 	}
-	done := "已重置账号" + zhQuoted(u.Login) + "的密码，该账号所有已登录的设备均已退出。"
+	done := "已重置账号" + zhQuoted(u.Login) + "的密码，该账号所有已登录的设备均已退出，API 令牌已全部撤销。"
 	if !generated {
 		return s.redirect(w, r, "/users", done)
 	}
