@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"duban/internal/auth"
+	"duban/internal/ledger"
 	"duban/internal/store"
 )
 
@@ -83,20 +83,6 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "users", p)
 }
 
-// validLogin: 2 to 32 of a-z, A-Z, 0-9, '.', '_' and '-'.
-func validLogin(s string) bool {
-	if len(s) < 2 || len(s) > 32 {
-		return false
-	}
-	for _, c := range s {
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.usersPage(w, r)
@@ -117,12 +103,8 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, code, "users", p)
 	}
 	switch {
-	case !validLogin(f.Login):
-		return fail(http.StatusBadRequest, "用户名须为 2–32 个字符，只能使用英文字母、数字、点（.）、下划线（_）和连字符（-）。")
-	case f.Name == "":
-		return fail(http.StatusBadRequest, "请填写姓名。")
-	case utf8.RuneCountInString(f.Name) > 60:
-		return fail(http.StatusBadRequest, "姓名不能超过 60 个字符。")
+	case ledger.AccountProblem(f.Login, f.Name) != "":
+		return fail(http.StatusBadRequest, ledger.AccountProblem(f.Login, f.Name))
 	case !f.Role.Valid():
 		return fail(http.StatusBadRequest, "请选择账号的角色。")
 	case f.Role == store.RoleUnit && f.UnitID == 0:
