@@ -89,7 +89,7 @@ func colKind(s string) int {
 		return colDeadline
 	case has("任务", "项目", "内容", "事项", "工作", "指标", "举措", "措施", "目标"):
 		return colText
-	case has("备注", "说明", "类别", "领域", "标准", "要求", "进度", "成效", "计划"):
+	case f == "单位" || has("备注", "说明", "类别", "领域", "标准", "要求", "进度", "成效", "计划", "计量", "属性", "投资", "规模", "地点", "年度", "业主", "性质", "依据"):
 		return colOther
 	}
 	return -1
@@ -103,10 +103,13 @@ func newTable(hdr []string, style tableStyle, strict bool) (*table, bool) {
 	for i := range t.cols {
 		t.cols[i] = -1
 	}
+	unknown := 0
 	for i, c := range hdr {
 		k := colKind(c)
 		if k < 0 {
-			if strict {
+			// a header not parted by pipes must be header words, one
+			// unknown word allowed in a long one
+			if unknown++; strict && (unknown > 1 || len(hdr) < 5) {
 				return nil, false
 			}
 			k = colOther
@@ -119,8 +122,64 @@ func newTable(hdr []string, style tableStyle, strict bool) (*table, bool) {
 		}
 		t.kinds[i] = k
 	}
+	// 责任单位 over 牵头单位 and 配合单位 (a two-level header read cell by
+	// cell) names a group of columns, not one
+	if r := t.cols[colResponsible]; style == styleCells && r >= 0 && t.cols[colLead] > r && t.cols[colSupport] > r {
+		t.kinds = append(t.kinds[:r:r], t.kinds[r+1:]...)
+		t.setCols()
+	}
 	ok := t.cols[colText] >= 0 && (t.cols[colLead] >= 0 || t.cols[colResponsible] >= 0 || t.cols[colSupport] >= 0)
 	return t, ok
+}
+
+// setCols finds the column of each kind again after the kinds changed.
+func (t *table) setCols() {
+	for i := range t.cols {
+		t.cols[i] = -1
+	}
+	for i, k := range t.kinds {
+		if k < nCols {
+			if t.cols[k] >= 0 {
+				t.kinds[i] = colOther
+				continue
+			}
+			t.cols[k] = i
+		}
+	}
+}
+
+// subHeader reads a second header row (| | 牵头单位 | 配合单位 | |) into
+// the columns it names, reporting whether the row was one.
+func (t *table) subHeader(cs []string) bool {
+	named := false
+	for _, c := range cs {
+		if c == "" {
+			continue
+		}
+		if colKind(c) < 0 {
+			return false
+		}
+		named = true
+	}
+	if !named || len(cs) != len(t.kinds) {
+		return false
+	}
+	for i, c := range cs {
+		if k := colKind(c); c != "" && k != colOther {
+			t.kinds[i] = k
+		}
+	}
+	// the group cell above (责任单位) is no column of its own now
+	if t.cols[colResponsible] >= 0 && cs[t.cols[colResponsible]] == "" {
+		for _, k := range t.kinds {
+			if k == colLead {
+				t.kinds[t.cols[colResponsible]] = colOther
+				break
+			}
+		}
+	}
+	t.setCols()
+	return true
 }
 
 // cells splits a pipe row into trimmed cells.
@@ -289,6 +348,9 @@ func (t *table) readLineRows(lines []para, i int) int {
 			default:
 				cs = joinPadded(strings.Fields(s))
 			}
+			if len(t.rows) == 0 && t.style != styleSpace && t.subHeader(cs) {
+				continue
+			}
 			t.addRow(cs, lines[i].line)
 		case rePageNo.MatchString(s):
 		case sectionRow(s) && i+1 < len(lines) && t.rowLine(lines[i+1].text):
@@ -332,7 +394,8 @@ func (t *table) readCellRows(lines []para, i int) int {
 			}
 		case cur == nil && sectionRow(s):
 			// a section title before the first row, or between rows
-		case cur == nil || dateOrAttachment(s) || len(cur) >= maxLines:
+		case cur == nil || dateOrAttachment(s) || signatureAt(lines, i) || len(cur) >= maxLines:
+			// the signature, the date, the next attachment: the table is over
 			flush()
 			return i
 		case sectionRow(s):
@@ -343,6 +406,15 @@ func (t *table) readCellRows(lines []para, i int) int {
 	}
 	flush()
 	return i
+}
+
+// signatureAt reports whether lines[i] is a signature: a body's name with
+// the date under it, or last. (A body's name alone may be a unit cell.)
+func signatureAt(lines []para, i int) bool {
+	if !standaloneSignature(compact(lines[i].text)) {
+		return false
+	}
+	return i+1 == len(lines) || reDate.MatchString(compact(lines[i+1].text))
 }
 
 // addRow aligns the cells of a row to the columns and keeps it.

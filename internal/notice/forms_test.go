@@ -376,3 +376,29 @@ func TestWarningsNameTheirTask(t *testing.T) {
 	}
 	eq(t, "after dropping task 2", got, map[string][]string{"4": {WarnNoUnit}})
 }
+
+// In a table copied one cell per line, a unit cell that names an office
+// (县政府办公室) is a cell, not the signature that ends the table.
+func TestCellTableOfficeCell(t *testing.T) {
+	n := mustParse(t, `附件
+2024年重点任务清单
+序号
+重点任务
+牵头单位
+配合单位
+1
+推进政务服务“一网通办”。
+县政府办公室
+县数据局
+2
+开展营商环境评价。
+县发展改革局
+县政府办公室
+某某县人民政府办公室
+2024年2月1日`)
+	eq(t, "rows", len(n.Annex), 2)
+	eq(t, "lead 1", findRow(t, n, "1").Lead, []string{"县政府办公室"})
+	eq(t, "support 2", findRow(t, n, "2").Support, []string{"县政府办公室"})
+	eq(t, "section", findRow(t, n, "2").Section, "附件：2024年重点任务清单")
+	eq(t, "issuer", n.Issuer, "某某县人民政府办公室")
+}

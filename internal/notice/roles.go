@@ -13,7 +13,7 @@ import (
 
 // reFirstLeads is the statement that the first unit of a list leads
 // (列第一位的为牵头单位，下同), with the punctuation around it.
-var reFirstLeads = regexp.MustCompile(`[,;。]?\s*(?:其中)?\s*(?:(?:排|列)(?:在|于)?)?(?:第一|首)(?:位|个)(?:的|者)?(?:单位|部门)?\s*(?:为|是)\s*(?:牵头|汇总|主办)(?:或|和|、|/)?(?:牵头|汇总)?(?:单位|部门)\s*(?:[,;]?\s*(?:下同|后同|以下同))?`)
+var reFirstLeads = regexp.MustCompile(`[,;。]?\s*(?:其中)?\s*(?:(?:排|列)(?:在|于)?)?(?:(?:第一|首)(?:位|个)|排名第一)(?:的|者)?(?:单位|部门)?\s*(?:为|是)\s*(?:牵头|汇总|主办)(?:或|和|、|/)?(?:牵头|汇总)?(?:单位|部门)(?:[,;]?\s*(?:其余|其他)(?:单位|部门)?(?:为|是)(?:配合|协办|责任|参与)(?:单位|部门))?\s*(?:[,;]?\s*(?:下同|后同|以下同))?`)
 
 // cutFirstLeads removes the statement from a line (so that the clause it
 // sits in reads as a list of units) and reports whether it was there.
@@ -59,7 +59,7 @@ type assignment struct {
 func (a assignment) empty() bool { return len(a.lead)+len(a.leaders) == 0 }
 
 var (
-	reAssigns    = regexp.MustCompile(`^(\p{Han}[^,;。]{1,30}?)(?:牵头|负责|主抓|分管|领衔|包抓|联系)(?:抓)?(?:的|落实的)?(?:重点|主要|各项)?(?:工作|任务|事项)`)
+	reAssigns    = regexp.MustCompile(`^(\p{Han}[^,;。]{1,30}?)(?:牵头|负责|主抓|分管|领衔|包抓|联系)(?:抓)?(?:(?:的|落实的)?(?:重点|主要|各项)?(?:工作|任务|事项)|\s*(?:\(.*\))?$)`)
 	reTitles     = regexp.MustCompile(`(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长|主任|书记|秘书长)$|同志$`)
 	reTitleFirst = regexp.MustCompile(`^(?:常务)?(?:副)?(?:省长|市长|县长|区长|旗长|州长)\p{Han}{2,3}$`)
 )
