@@ -11,7 +11,10 @@ import (
 // annexToTasks is the Go step of migration 0002: the rows of attached
 // tables that notices kept as JSON become tasks after the notice's own,
 // through the same notice.LedgerTasks and unit directory as an import, so
-// that a notice imported before looks as if imported now.
+// that a notice imported before looks as if imported now. It runs on the
+// schema of version 2, so what it calls must write only what that schema
+// has (the unit cache of before 0003 does); TestMigrateAnnexToTasks, which
+// migrates a version-1 database to the latest, fails when it no longer can.
 func annexToTasks(ctx context.Context, s *Store, x q) error {
 	type pending struct {
 		id    int64

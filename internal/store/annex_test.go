@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -278,5 +279,67 @@ func TestGoStepIsInTheMigrationsTransaction(t *testing.T) {
 				t.Errorf("after a failed, then a good migration: %d tasks; want 197", len(rows))
 			}
 		})
+	}
+}
+
+// copies002 is seed 002 k times over, each copy a notice of its own, and
+// the engine benchmarks run on (PostgreSQL when DUBAN_TEST_PG is set).
+func copies002(b *testing.B, k int) ([]*notice.Notice, string) {
+	base := seed(b, "002")
+	out := make([]*notice.Notice, k)
+	for i := range out {
+		n := *base
+		n.DocNumber = fmt.Sprintf("三政办〔2023〕%d号", 100+i)
+		n.Tasks = slices.Clone(base.Tasks)
+		n.Tasks[0].Text += fmt.Sprint(i)
+		out[i] = &n
+	}
+	return out, testdb.Engines()[len(testdb.Engines())-1]
+}
+
+const benchCopies = 20
+
+// BenchmarkMigrateAnnex opens a version-1 database holding 20 copies of
+// seed 002 (1,700 annex rows as JSON), which migrates them into tasks.
+// Compare BenchmarkImportAnnex, the same 20 notices imported fresh.
+func BenchmarkMigrateAnnex(b *testing.B) {
+	ns, e := copies002(b, benchCopies)
+	for range b.N {
+		b.StopTimer()
+		dsn := testdb.DSN(b, e)
+		old, err := store.OpenAtVersionForTest(ctx, dsn, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range ns {
+			if _, err := old.ImportV1ForTest(ctx, n, "002.txt"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		old.Close()
+		b.StartTimer()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkImportAnnex imports the 20 copies of seed 002 into an empty
+// database: the anchor for BenchmarkMigrateAnnex.
+func BenchmarkImportAnnex(b *testing.B) {
+	ns, e := copies002(b, benchCopies)
+	for range b.N {
+		b.StopTimer()
+		s := testdb.Open(b, e)
+		b.StartTimer()
+		for _, n := range ns {
+			if _, err := s.ImportNotice(ctx, n, "002.txt", office); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
