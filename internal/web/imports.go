@@ -63,7 +63,7 @@ type draftRow struct {
 // with a link to the task's row.
 type taskNote struct {
 	I       int
-	No      string
+	Name    string // 第 3 项, or 附件 第 3 项 for a row of an attached table
 	Message string
 }
 
@@ -142,7 +142,7 @@ func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, code int, d
 	prev := "\x00"
 	for i, t := range ts {
 		for _, m := range notes[i] {
-			p.TaskNotes = append(p.TaskNotes, taskNote{I: i, No: t.No, Message: m})
+			p.TaskNotes = append(p.TaskNotes, taskNote{I: i, Name: t.Name(), Message: m})
 		}
 		row := draftRow{I: i, Task: t, Notes: notes[i]}
 		if h := strings.Join(t.Path, " › "); h != prev {

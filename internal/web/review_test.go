@@ -177,3 +177,37 @@ func TestTaskEditAsksAboutUnknownUnit(t *testing.T) {
 		t.Errorf("confirmed new unit: %d %v %v", code, u, err)
 	}
 }
+
+// A unit typed in the import review that the directory lacks stops the
+// confirmation until the office picks a suggestion or confirms it as new.
+func TestReviewAsksAboutTypedUnit(t *testing.T) {
+	ts := newSite(t)
+	oc := ts.client("office")
+	code, _, draft := ts.post(oc, "/import", url.Values{"text": {oneLine}})
+	if code != see {
+		t.Fatalf("upload: %d", code)
+	}
+	code, body, _ := ts.post(oc, draft, url.Values{"action": {"confirm"}, "lead-1": {"省商务听"}})
+	if code != bad || !strings.Contains(body, `name="use" value="省商务听→省商务厅"`) {
+		t.Fatalf("confirm with a misspelt unit: %d\n%.500s", code, body)
+	}
+	// saved, not lost, and still asked about after a plain save
+	ts.post(oc, draft, url.Values{"action": {"save"}})
+	if code, _, _ := ts.post(oc, draft, url.Values{"action": {"confirm"}}); code != bad {
+		t.Fatalf("confirm after a save: %d, want the question again", code)
+	}
+	if code, _, _ := ts.post(oc, draft, url.Values{"use": {"省商务听→省商务厅"}}); code != see {
+		t.Fatalf("choose the suggestion: %d", code)
+	}
+	code, body, loc := ts.post(oc, draft, url.Values{"action": {"confirm"}})
+	if code != see || !strings.HasPrefix(loc, "/notices/") {
+		t.Fatalf("confirm after choosing: %d %.300s", code, body)
+	}
+	ts2, _ := ts.store.Tasks(context.Background(), store.TaskFilter{Query: "发展枢纽经济"})
+	if len(ts2) != 1 || strings.Join(ts2[0].Units(store.Lead), "") != "省商务厅" {
+		t.Errorf("imported task 2: %+v", ts2)
+	}
+	if _, err := ts.store.UnitByName(context.Background(), "省商务听"); err == nil {
+		t.Error("the misspelt unit reached the directory")
+	}
+}
