@@ -107,3 +107,37 @@ func TestUnknownUnits(t *testing.T) {
 		}
 	})
 }
+
+// A name typed for a notice of one city is checked against that city's
+// units, and the nearest names of that city come first; another city's are
+// offered with its name.
+func TestUnknownUnitsSameJurisdictionFirst(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store) {
+		city := func(issuer, doc, text string, units ...string) *notice.Notice {
+			return &notice.Notice{Issuer: issuer, DocNumber: doc, Year: 2023, Title: "分工",
+				Tasks: []notice.Task{{No: "1", Text: text, Lead: units}}}
+		}
+		for _, c := range []struct {
+			j string
+			n *notice.Notice
+		}{
+			{"411200", city("三门峡市人民政府办公室", "三政办〔2023〕1号", "三门峡的任务。", "市财政局", "市商务局")},
+			{"411000", city("许昌市人民政府办公室", "许政办〔2023〕1号", "许昌的任务。", "市财政局", "市税务局")},
+		} {
+			if _, err := s.ImportNoticeIn(ctx, c.n, "x", c.j, office); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.UnknownUnitsIn(ctx, "411200", []string{"市财政局", "市财政句", "市税务局"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 市财政局 is 三门峡's own; 市税务局 is only 许昌's, new to 三门峡
+		if len(got) != 2 || got[0].Name != "市财政句" || got[1].Name != "市税务局" {
+			t.Fatalf("unknown to 三门峡: %+v", got)
+		}
+		if near := got[0].Nearest; len(near) < 2 || near[0] != "市财政局" || near[1] != "许昌市"+store.LabelSep+"市财政局" {
+			t.Errorf("nearest to 市财政句 for 三门峡: %q, want its own 市财政局 first, then 许昌's labelled", near)
+		}
+	})
+}

@@ -80,7 +80,8 @@ func (s *Store) unknownUnits(ctx context.Context, names []string, find func(x q,
 	}
 	// The asking government's names come first; another's are offered
 	// with its name, so that choosing one finds that unit.
-	var own, other []string
+	type entry struct{ name, show string }
+	var own, other []entry
 	err = eachRow(ctx, x, `SELECT u.jurisdiction, u.name FROM units u UNION ALL
 		SELECT u.jurisdiction, a.alias FROM unit_aliases a JOIN units u ON u.id = a.unit_id ORDER BY 2, 1`, nil, func(scan func(...any) error) error {
 		var uj, n string
@@ -88,21 +89,25 @@ func (s *Store) unknownUnits(ctx context.Context, names []string, find func(x q,
 			return err
 		}
 		if uj == j {
-			own = append(own, n)
+			own = append(own, entry{n, n})
 		} else if j == "" || uj == "" {
-			other = append(other, n)
+			other = append(other, entry{n, n})
 		} else {
-			other = append(other, unitLabel(tb, uj, n))
+			other = append(other, entry{n, unitLabel(tb, uj, n)})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list unit names: %w", err)
 	}
+	// names are compared bare: 许昌市 · 市财政局 is one edit from 市财政句
+	nearest := func(name string, es []entry, k int) []string {
+		return units.NearestBy(name, len(es), func(i int) (string, string) { return es[i].name, es[i].show }, k)
+	}
 	for i := range out {
-		near := units.Nearest(out[i].Name, own, nearestOffered)
+		near := nearest(out[i].Name, own, nearestOffered)
 		if len(near) < nearestOffered {
-			for _, n := range units.Nearest(out[i].Name, other, nearestOffered-len(near)) {
+			for _, n := range nearest(out[i].Name, other, nearestOffered-len(near)) {
 				if !slices.Contains(near, n) {
 					near = append(near, n)
 				}

@@ -19,6 +19,13 @@ const (
 // length (at least 1, at most 4 edits) are not offered: they would be a
 // different unit, not a typo.
 func Nearest(name string, known []string, k int) []string {
+	return NearestBy(name, len(known), func(i int) (string, string) { return known[i], known[i] }, k)
+}
+
+// NearestBy is Nearest over n entries, entry i compared by its name and
+// offered as show (a name with its government, 许昌市 · 市财政局); entries
+// shown alike are offered once.
+func NearestBy(name string, n int, at func(i int) (compare, show string), k int) []string {
 	a := []rune(Key(name))
 	if len(a) == 0 || k <= 0 {
 		return nil
@@ -26,21 +33,22 @@ func Nearest(name string, known []string, k int) []string {
 	a = a[:min(len(a), maxNearRunes)]
 	limit := min(max(1, len(a)/3), 4)
 	type hit struct {
-		name string
+		show string
 		d, i int
+		pre  int
 	}
 	var hits []hit
 	seen := map[string]bool{}
-	for i, n := range known[:min(len(known), maxNearScan)] {
-		key := Key(n)
-		b := []rune(key)
+	for i := range min(n, maxNearScan) {
+		cmpName, show := at(i)
+		b := []rune(Key(cmpName))
 		b = b[:min(len(b), maxNearRunes)]
-		if len(b) == 0 || seen[key] || abs(len(a)-len(b)) > limit {
+		if len(b) == 0 || seen[Key(show)] || abs(len(a)-len(b)) > limit {
 			continue
 		}
-		seen[key] = true // one unit printed two ways is offered once
+		seen[Key(show)] = true // one unit printed two ways is offered once
 		if d := distance(a, b, limit); d <= limit && d > 0 {
-			hits = append(hits, hit{n, d, i})
+			hits = append(hits, hit{show, d, i, commonPrefix(a, b)})
 		}
 	}
 	slices.SortStableFunc(hits, func(x, y hit) int {
@@ -48,11 +56,11 @@ func Nearest(name string, known []string, k int) []string {
 			return x.d - y.d
 		}
 		// a shared start (省商务…) is likelier the unit meant
-		return commonPrefix(a, y.name) - commonPrefix(a, x.name)
+		return y.pre - x.pre
 	})
 	var out []string
 	for _, h := range hits[:min(len(hits), k)] {
-		out = append(out, h.name)
+		out = append(out, h.show)
 	}
 	return out
 }
@@ -84,12 +92,9 @@ func distance(a, b []rune, limit int) int {
 	return prev[len(b)]
 }
 
-func commonPrefix(a []rune, name string) int {
+func commonPrefix(a, b []rune) int {
 	n := 0
-	for _, r := range Key(name) {
-		if n >= len(a) || a[n] != r {
-			break
-		}
+	for n < len(a) && n < len(b) && a[n] == b[n] {
 		n++
 	}
 	return n
