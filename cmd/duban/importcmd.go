@@ -28,11 +28,17 @@ func cmdImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
 	db := dbFlag(fs)
 	showWarnings := fs.Bool("show-warnings", false, "列出解析提示 (list the parser's warnings)")
+	tz := tzFlag(fs)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	loc, err := tzFrom(*tz, os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "duban: %s\n", err)
 		return 2
 	}
 	if len(files) == 0 {
@@ -61,6 +67,7 @@ func cmdImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer st.Close()
+		st.SetLocation(loc)
 		for _, line := range st.MigrationReport() {
 			fmt.Fprintln(stderr, "duban: 数据库迁移 (migration):", line)
 		}

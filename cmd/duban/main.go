@@ -16,7 +16,7 @@ const usage = `duban — 政府工作报告重点任务督办系统
 
 用法 (usage):
   duban parse [--format json|xlsx|text] [-o OUT] FILE   读取分工通知，输出台账 (FILE 为 - 时读标准输入)
-  duban serve [--addr ADDR] [--db DSN] [--demo] [--dev]  启动督办网站 (serve the web app)
+  duban serve [--addr ADDR] [--db DSN] [--demo] [--tz TZ] 启动督办网站 (serve the web app)
   duban import [--db DSN] [--show-warnings] FILE…       把分工通知导入数据库 (import notices)
   duban export [--db DSN] --notice ID [--format xlsx|csv] [-o OUT]
                                                         导出一份通知的台账 (export a notice's ledger)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"duban/internal/auth"
 	"duban/internal/store"
@@ -31,7 +32,7 @@ const (
 	demoPassword = "demo"
 )
 
-const serveUsage = `用法 (usage): duban serve [--addr ADDR] [--db DSN] [--demo] [--dev]
+const serveUsage = `用法 (usage): duban serve [--addr ADDR] [--db DSN] [--demo] [--dev] [--tz TZ]
 
 启动督办网站。数据库默认为当前目录下的 duban.db（SQLite），
 postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管理员账号 admin。
@@ -39,6 +40,7 @@ postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管
 环境变量 (environment)：
   DUBAN_ADDR            监听地址，同 --addr
   DUBAN_DB              数据库，同 --db
+  DUBAN_TZ              时区，同 --tz，默认 Asia/Shanghai：页面和接口中的时间都用它
   DUBAN_ADMIN_PASSWORD  新数据库中 admin 的初始密码（不设则随机生成并显示一次）
   DUBAN_LOG_FORMAT      日志格式 text 或 json，同 --log-format
   DUBAN_LOG_LEVEL       日志级别，同 --log-level
@@ -57,6 +59,8 @@ type serveConfig struct {
 	// AdminPassword comes from DUBAN_ADMIN_PASSWORD; it is never printed.
 	AdminPassword string
 	Log           logConfig
+	// Location is the deployment's time zone (--tz, DUBAN_TZ).
+	Location *time.Location
 }
 
 // getenv reads the environment; a parameter so tests could replace it.
@@ -99,6 +103,7 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	fs.BoolVar(&c.Demo, "demo", false, "载入五份示例通知并创建演示账号，密码 demo (load the seed notices and demo accounts)")
 	fs.BoolVar(&c.Dev, "dev", false, "每次请求从 internal/web 读取模板和静态文件 (read templates from disk)")
 	logf := addLogFlags(fs)
+	tz := tzFlag(fs)
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c, err
@@ -111,6 +116,10 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	c.DB = dbFrom(*db, env)
 	c.AdminPassword = env("DUBAN_ADMIN_PASSWORD")
 	c.Log = logf.resolve(env)
+	if c.Location, err = tzFrom(*tz, env); err != nil {
+		fmt.Fprintf(stderr, "duban: %s\n", err)
+		return c, errUsage
+	}
 	return c, nil
 }
 
@@ -164,10 +173,11 @@ func cmdServe(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer st.Close()
+	st.SetLocation(cfg.Location)
 	for _, line := range st.MigrationReport() {
 		log.Warn("migration", "changed", line)
 	}
-	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == ""}, st, log)
+	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == "", Location: cfg.Location}, st, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
 		return 1
@@ -200,7 +210,7 @@ func cmdServe(args []string, stderr io.Writer) int {
 	ready := func(addr string) {
 		u := "http://" + displayAddr(addr)
 		fmt.Fprintf(stderr, "duban 已启动：%s (listening on %s)\n", u, u)
-		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev)
+		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev, "tz", cfg.Location.String())
 	}
 	if err := srv.ListenAndServe(ctx, cfg.Addr, ready); err != nil {
 		listenError(stderr, cfg.Addr, err)

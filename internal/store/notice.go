@@ -164,7 +164,7 @@ func (s *Store) ImportNoticeIn(ctx context.Context, n *notice.Notice, source, ju
 			map[string]any{"title": title, "doc_number": n.DocNumber, "tasks": len(tasks), "source": source, "jurisdiction": dir.j})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", source, err)
+		return 0, s.inZone(fmt.Errorf("import %s: %w", source, err))
 	}
 	return id, nil
 }
@@ -173,7 +173,7 @@ func (s *Store) ImportNoticeIn(ctx context.Context, n *notice.Notice, source, ju
 // that n repeats, or nil: the upload asks it before the office reviews.
 func (s *Store) Duplicate(ctx context.Context, n *notice.Notice) error {
 	if err := duplicateOf(ctx, s.r(), n); err != nil {
-		return fmt.Errorf("check duplicate: %w", err)
+		return s.inZone(fmt.Errorf("check duplicate: %w", err))
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (s *Store) UpdateNoticeHeader(ctx context.Context, id int64, version int, h
 		return writeAudit(ctx, x, now, by, EntityNotice, id, ActionUpdate, cur.Header(), out.Header())
 	})
 	if err != nil {
-		return nil, fmt.Errorf("update notice %d: %w", id, err)
+		return nil, s.inZone(fmt.Errorf("update notice %d: %w", id, err))
 	}
 	return out, nil
 }

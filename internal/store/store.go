@@ -43,6 +43,9 @@ type Store struct {
 	d      dialect
 	now    func() time.Time
 	report map[int][]string // what each migration's data step changed, by version
+	// loc is the deployment's time zone, in which the store's messages
+	// (a stale edit, a duplicate notice) say their times.
+	loc *time.Location
 }
 
 // Open connects to dsn — a postgres:// URL, or else a SQLite file path —
@@ -94,7 +97,7 @@ func OpenExisting(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func open(dsn string) (*Store, error) {
-	s := &Store{now: time.Now}
+	s := &Store{now: time.Now, loc: time.Local}
 	if IsPostgres(dsn) {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
@@ -145,6 +148,28 @@ func (s *Store) Close() error {
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// SetLocation sets the time zone the store's messages speak in.
+func (s *Store) SetLocation(loc *time.Location) { s.loc = loc }
+
+// inZone puts the times an error shows to a person in the store's zone.
+func (s *Store) inZone(err error) error {
+	var (
+		stale  *StaleError
+		nstale *NoticeStaleError
+		dup    *DuplicateError
+	)
+	if errors.As(err, &stale) {
+		stale.At = stale.At.In(s.loc)
+	}
+	if errors.As(err, &nstale) {
+		nstale.At = nstale.At.In(s.loc)
+	}
+	if errors.As(err, &dup) {
+		dup.Existing.CreatedAt = dup.Existing.CreatedAt.In(s.loc)
+	}
+	return err
+}
 
 // SetClock replaces time.Now, for tests of expiry and lockout.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }

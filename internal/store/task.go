@@ -430,7 +430,7 @@ func (e *StaleError) Unwrap() error { return ErrStale }
 func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFields, by Actor) (*Task, error) {
 	nt := f.Task()
 	if err := ledger.CheckTask(nt); err != nil {
-		return nil, fmt.Errorf("update task %d: %w", id, err)
+		return nil, s.inZone(fmt.Errorf("update task %d: %w", id, err))
 	}
 	f = FieldsOf(nt)
 	var out *Task
@@ -482,7 +482,7 @@ func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFie
 		return writeAudit(ctx, x, now, by, EntityTask, id, ActionUpdate, before, out.Fields())
 	})
 	if err != nil {
-		return nil, fmt.Errorf("update task %d: %w", id, err)
+		return nil, s.inZone(fmt.Errorf("update task %d: %w", id, err))
 	}
 	return out, nil
 }

@@ -103,7 +103,7 @@ func (s *Server) verifyPassword(r *http.Request, login, hash, pw string) (right 
 	claim, err := s.store.ClaimLogin(ctx, login, addr, lim)
 	var locked *store.LockedError
 	if errors.As(err, &locked) {
-		return false, lockMessage(locked.Until), nil
+		return false, s.lockMessage(locked.Until), nil
 	}
 	if err != nil {
 		return false, "", err
@@ -111,15 +111,16 @@ func (s *Server) verifyPassword(r *http.Request, login, hash, pw string) (right 
 	if !s.checkPassword(hash, pw) {
 		if claim.Locks {
 			s.log.Warn("login locked", "login", login, "addr", addr, "until", claim.Until)
-			return false, lockMessage(claim.Until), nil
+			return false, s.lockMessage(claim.Until), nil
 		}
 		return false, "", nil
 	}
 	return true, "", s.store.LoginSucceeded(ctx, claim)
 }
 
-func lockMessage(until time.Time) string {
-	return fmt.Sprintf("密码错误次数过多，已锁定至 %s，请届时再试；如需提前解锁请联系系统管理员。", until.Local().Format("15:04"))
+func (s *Server) lockMessage(until time.Time) string {
+	return fmt.Sprintf("密码错误次数过多，已锁定至 %s（%s），请届时再试；如需提前解锁请联系系统管理员。",
+		until.In(s.cfg.Location).Format("15:04"), zoneName(s.cfg.Location))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -73,10 +73,13 @@ type apiNoticeDetail struct {
 	Warnings   []notice.Warning `json:"warnings"`
 }
 
-func apiNoticeOf(n *store.NoticeInfo) apiNoticeJSON {
+func apiNoticeOf(n *store.NoticeInfo, loc *time.Location) apiNoticeJSON {
 	return apiNoticeJSON{ID: n.ID, Issuer: n.Issuer, DocNumber: n.DocNumber, Year: n.Year, IssuedOn: n.IssuedOn,
-		Title: n.Title, SourceName: n.SourceName, Jurisdiction: n.Jurisdiction, JurisdictionName: n.JurName, TaskCount: n.TaskCount, CreatedAt: n.CreatedAt.Format(time.RFC3339)}
+		Title: n.Title, SourceName: n.SourceName, Jurisdiction: n.Jurisdiction, JurisdictionName: n.JurName, TaskCount: n.TaskCount, CreatedAt: rfc3339(n.CreatedAt, loc)}
 }
+
+// rfc3339 is t in the deployment's zone, as the API gives times.
+func rfc3339(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.RFC3339) }
 
 // apiTaskJSON is a task as the ledger holds it now.
 type apiTaskJSON struct {
@@ -98,12 +101,12 @@ type apiTaskJSON struct {
 	UpdatedAt    string          `json:"updated_at"` // RFC 3339
 }
 
-func apiTaskOf(t *store.Task) apiTaskJSON {
+func apiTaskOf(t *store.Task, loc *time.Location) apiTaskJSON {
 	return apiTaskJSON{ID: t.ID, NoticeID: t.NoticeID, NoticeTitle: t.NoticeTitle, Section: t.Section, No: t.No, Path: orEmpty(t.Path),
 		Text: t.Text, Lead: orEmpty(t.Units(store.Lead)), Support: orEmpty(t.Units(store.Support)),
 		Responsible: orEmpty(t.Units(store.Responsible)), Leaders: orEmpty(t.Leaders), Deadline: t.Deadline,
 		DeadlineText: t.DeadlineText, Targets: orEmpty(t.Targets), Version: t.Version,
-		UpdatedAt: t.UpdatedAt.Format(time.RFC3339)}
+		UpdatedAt: rfc3339(t.UpdatedAt, loc)}
 }
 
 // apiTaskList is a page of tasks and how many there are in all.
@@ -183,7 +186,7 @@ func (s *Server) apiNotices(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]apiNoticeJSON, 0, len(ns))
 	for _, n := range ns {
-		out = append(out, apiNoticeOf(n))
+		out = append(out, apiNoticeOf(n, s.cfg.Location))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notices": out})
 	return nil
@@ -202,7 +205,7 @@ func (s *Server) apiNotice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, apiNoticeDetail{apiNoticeJSON: apiNoticeOf(n), Schedule: n.Schedule,
+	writeJSON(w, http.StatusOK, apiNoticeDetail{apiNoticeJSON: apiNoticeOf(n, s.cfg.Location), Schedule: n.Schedule,
 		AnnexCount: n.TableTasks, Warnings: orEmpty(n.Warnings)})
 	return nil
 }
@@ -250,7 +253,7 @@ func (s *Server) apiNoticeImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("notice imported", "id", id, "source", name, "tasks", info.TaskCount, "by", u.Login, "via", "api")
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/notices/%d", id))
-	writeJSON(w, http.StatusCreated, map[string]any{"notice": apiNoticeOf(info), "warnings": warnings})
+	writeJSON(w, http.StatusCreated, map[string]any{"notice": apiNoticeOf(info, s.cfg.Location), "warnings": warnings})
 	return nil
 }
 
@@ -323,7 +326,7 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]apiTaskJSON, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, apiTaskOf(t))
+		out = append(out, apiTaskOf(t, s.cfg.Location))
 	}
 	writeJSON(w, http.StatusOK, apiTaskList{Total: total, Limit: f.Limit, Offset: f.Offset, Tasks: out})
 	return nil
@@ -351,9 +354,9 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := apiTaskDetail{apiTaskJSON: apiTaskOf(t), History: make([]apiAuditJSON, 0, len(hist))}
+	out := apiTaskDetail{apiTaskJSON: apiTaskOf(t, s.cfg.Location), History: make([]apiAuditJSON, 0, len(hist))}
 	for _, e := range hist {
-		out.History = append(out.History, apiAuditJSON{At: e.At.Format(time.RFC3339), User: e.UserName, Action: e.Action,
+		out.History = append(out.History, apiAuditJSON{At: rfc3339(e.At, s.cfg.Location), User: e.UserName, Action: e.Action,
 			Before: rawOrNull(e.Before), After: rawOrNull(e.After)})
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -538,7 +541,7 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Version.V == t.Version && reflect.DeepEqual(f, t.Fields()) {
-		writeJSON(w, http.StatusOK, apiTaskOf(t)) // nothing to change
+		writeJSON(w, http.StatusOK, apiTaskOf(t, s.cfg.Location)) // nothing to change
 		return nil
 	}
 	if !p.CreateUnits {
@@ -555,13 +558,13 @@ func (s *Server) apiTaskPatch(w http.ResponseWriter, r *http.Request) error {
 	nt, err := s.store.UpdateTask(r.Context(), t.ID, p.Version.V, f, u.Actor())
 	var stale *store.StaleError
 	if errors.As(err, &stale) {
-		writeJSON(w, http.StatusConflict, apiStale{Error: stale.Error(), Current: apiTaskOf(stale.Current)})
+		writeJSON(w, http.StatusConflict, apiStale{Error: stale.Error(), Current: apiTaskOf(stale.Current, s.cfg.Location)})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, apiTaskOf(nt))
+	writeJSON(w, http.StatusOK, apiTaskOf(nt, s.cfg.Location))
 	return nil
 }
 

@@ -26,6 +26,9 @@ var staticFS embed.FS
 
 // Config is what the server needs to know beyond the database.
 type Config struct {
+	// Location is the deployment's time zone: every time a page or the
+	// API shows is in it, and pages name it.
+	Location *time.Location
 	// Dev reads templates and static files from DevDir at every request.
 	Dev    bool
 	DevDir string // the internal/web directory, for Dev
@@ -59,6 +62,9 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
 	if c.SessionTTL == 0 {
 		c.SessionTTL = 12 * time.Hour
 	}
@@ -101,7 +107,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
 	s := &Server{cfg: cfg, store: st, log: log, checkPassword: auth.CheckPassword}
 	var err error
-	s.tmpl, err = loadTemplates(s.templateFiles())
+	s.tmpl, err = loadTemplates(s.templateFiles(), cfg.Location)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"duban/internal/auth"
 	"duban/internal/notice"
@@ -32,7 +33,7 @@ var servers struct {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" {
-		t, err := loadTemplates(templateFS)
+		t, err := loadTemplates(templateFS, time.UTC)
 		if err != nil {
 			panic(err)
 		}
@@ -119,16 +120,23 @@ func newSiteOn(t *testing.T, st *store.Store) *site {
 		ts.users[nu.Login], _ = st.User(ctx, uid)
 	}
 	ts.tasks, _ = st.Tasks(ctx, store.TaskFilter{NoticeID: id})
-	ts.server, err = New(Config{}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts.serve(Config{})
+	return ts
+}
+
+// serve (re)starts the site's server with cfg; clients made after it use it.
+func (ts *site) serve(cfg Config) {
+	ts.t.Helper()
+	var err error
+	ts.server, err = New(cfg, ts.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		t.Fatal(err)
+		ts.t.Fatal(err)
 	}
 	servers.Lock()
 	servers.list = append(servers.list, ts.server)
 	servers.Unlock()
 	ts.srv = httptest.NewServer(ts.server.Handler())
-	t.Cleanup(ts.srv.Close)
-	return ts
+	ts.t.Cleanup(ts.srv.Close)
 }
 
 // client returns a browser logged in as login, or anonymous for "".

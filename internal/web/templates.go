@@ -25,27 +25,42 @@ type templates struct {
 	rendered sync.Map // names executed, so a test can insist on all of them
 }
 
-var funcs = template.FuncMap{
-	"roleLabel": store.RoleLabel,
-	"date": func(d notice.Date) string {
-		if d.IsZero() {
-			return ""
-		}
-		return fmt.Sprintf("%d年%d月%d日", d.Y, d.M, d.D)
-	},
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Local().Format("2006-01-02 15:04")
-	},
-	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
-	"path": func(p []string) string { return strings.Join(p, " › ") },
-	"qs":   queryString,
-	// roleOf pairs a task with a role for the "roleunits" template.
-	"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
-	"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+// funcs are the templates' functions; times are shown in loc.
+func funcs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"roleLabel": store.RoleLabel,
+		"date": func(d notice.Date) string {
+			if d.IsZero() {
+				return ""
+			}
+			return fmt.Sprintf("%d年%d月%d日", d.Y, d.M, d.D)
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("2006-01-02 15:04")
+		},
+		// zone names the time zone the pages' times are in.
+		"zone": func() string { return zoneName(loc) },
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"path": func(p []string) string { return strings.Join(p, " › ") },
+		"qs":   queryString,
+		// roleOf pairs a task with a role for the "roleunits" template.
+		"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
+		"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+	}
+}
+
+// zoneName is loc as a person reads it: "UTC+08:00 Asia/Shanghai".
+func zoneName(loc *time.Location) string {
+	_, off := time.Now().In(loc).Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d %s", sign, off/3600, off%3600/60, loc)
 }
 
 type roleUnits struct {
@@ -70,12 +85,12 @@ func queryString(kv ...any) template.URL {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-func loadTemplates(root fs.FS) (*templates, error) {
+func loadTemplates(root fs.FS, loc *time.Location) (*templates, error) {
 	names, err := fs.Glob(root, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	base := template.New("").Funcs(funcs)
+	base := template.New("").Funcs(funcs(loc))
 	var pages []string
 	for _, n := range names {
 		b := path.Base(n)
@@ -150,7 +165,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 // render writes a page; a template error becomes a 500 before anything is sent.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) error {
 	if s.cfg.Dev {
-		if t, err := loadTemplates(s.templateFiles()); err == nil {
+		if t, err := loadTemplates(s.templateFiles(), s.cfg.Location); err == nil {
 			s.tmpl = t
 		} else {
 			return err
