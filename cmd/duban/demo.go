@@ -68,7 +68,7 @@ func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, log *slog.L
 		return err
 	}
 	for _, u := range units {
-		accounts = append(accounts, store.NewUser{Login: fmt.Sprintf("u%d", u.ID), Name: u.Name, Role: store.RoleUnit, UnitID: u.ID})
+		accounts = append(accounts, store.NewUser{Login: fmt.Sprintf("u%d", u.ID), Name: u.Label, Role: store.RoleUnit, UnitID: u.ID})
 	}
 	leaders, err := st.Leaders(ctx, store.Scope{})
 	if err != nil {

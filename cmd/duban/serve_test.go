@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -410,10 +411,11 @@ func TestServeDemo(t *testing.T) {
 			t.Errorf("no account for unit %d %s: %v", u.ID, u.Name, err)
 			continue
 		}
-		if acc.Role != store.RoleUnit || acc.UnitID != u.ID || acc.Name != u.Name {
-			t.Errorf("account u%d = %+v, want unit %s", u.ID, acc, u.Name)
+		if acc.Role != store.RoleUnit || acc.UnitID != u.ID || acc.Name != u.Label {
+			t.Errorf("account u%d = %+v, want unit %s", u.ID, acc, u.Label)
 		}
 	}
+	checkDemoGovernments(t, st)
 	st.Close()
 
 	p = startDuban(t, repoRoot(t), testEnv(), args...)
@@ -686,5 +688,60 @@ func TestImport(t *testing.T) {
 
 	if code, _, stderr := runCmd(t, "", "import"); code != 2 || !strings.Contains(stderr, "duban import") {
 		t.Errorf("no files: exit %d, want 2 with the usage:\n%s", code, stderr)
+	}
+}
+
+// checkDemoGovernments: in the demo, units of different governments stay
+// apart and groups reach their member governments' accounts.
+func checkDemoGovernments(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	sees := func(unit *store.Unit) map[string]int {
+		ts, err := st.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: unit.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, tk := range ts {
+			out[tk.Jurisdiction]++
+		}
+		return out
+	}
+	unit := func(j, name string) *store.Unit {
+		u, err := st.UnitByNameIn(ctx, j, name)
+		if err != nil {
+			t.Fatalf("unit %s of %s: %v", name, j, err)
+		}
+		if _, err := st.UserByLogin(ctx, fmt.Sprintf("u%d", u.ID)); err != nil {
+			t.Errorf("no demo account for %s", u.Label)
+		}
+		return u
+	}
+	smx, xc := unit("411200", "市财政局"), unit("411000", "市财政局")
+	if smx.ID == xc.ID {
+		t.Fatal("三门峡's and 许昌's 市财政局 are one unit")
+	}
+	for _, u := range []*store.Unit{smx, xc} {
+		if got := sees(u); len(got) != 1 || got[u.Jurisdiction] == 0 {
+			t.Errorf("%s sees tasks of %v, want its own city's only", u.Label, got)
+		}
+	}
+	cities := unit("410000", "各省辖市政府")
+	zz := unit("410000", "郑州市政府")
+	if zz.Jurisdiction != "410100" || !slices.ContainsFunc(cities.Members, func(m store.UnitRef) bool { return m.ID == zz.ID }) {
+		t.Errorf("郑州市政府 %+v is not a member of 各省辖市政府 %v", zz, cities.Members)
+	}
+	groupTasks, _ := st.CountTasks(ctx, store.TaskFilter{UnitID: cities.ID})
+	direct, _ := st.CountTasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: zz.ID}})
+	if groupTasks == 0 || direct < groupTasks {
+		t.Errorf("郑州市政府 sees %d tasks; 各省辖市政府 has %d", direct, groupTasks)
+	}
+	counties := unit("411200", "各县〔市、区〕政府")
+	hb := unit("411200", "湖滨区政府")
+	if !slices.ContainsFunc(counties.Members, func(m store.UnitRef) bool { return m.ID == hb.ID }) {
+		t.Errorf("湖滨区政府 is not a member of 三门峡's 各县〔市、区〕政府: %v", counties.Members)
+	}
+	if got := sees(hb); got["411200"] < counties.Resp+counties.Lead {
+		t.Errorf("湖滨区政府 sees %v, want the %d tasks of 各县〔市、区〕政府", got, counties.Resp+counties.Lead)
 	}
 }

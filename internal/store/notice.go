@@ -292,6 +292,13 @@ func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, er
 	if err != nil {
 		return nil, err
 	}
+	if n.Jurisdiction != "" && n.JurName == "" { // an office's zone
+		tb, err := s.Divisions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n.JurName = tb.Name(n.Jurisdiction)
+	}
 	if n.TaskCount, err = s.CountTasks(ctx, TaskFilter{NoticeID: id, Scope: sc}); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ func (s *Server) directoryRoutes() []route {
 	return []route{
 		{pattern: "GET /units", roles: readers, h: s.unitList},
 		{pattern: "POST /units/merge", roles: staff, h: s.unitMerge},
+		{pattern: "POST /units/zones", roles: staff, h: s.zoneAdd},
 		{pattern: "GET /units/{id}", roles: allRoles, h: s.unitShow},
 		{pattern: "POST /units/{id}/members", roles: staff, h: s.unitMembersSave},
 		{pattern: "GET /my", roles: allRoles, h: s.my},

@@ -82,6 +82,9 @@ func TestDirectoryRoutesAsEveryRole(t *testing.T) {
 		{"GET", "/units?q=商务", nil, access{see, ok, ok, forb, forb, ok, ok}},
 		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {fmt.Sprint(a)}}, access{unau, bad, bad, forb, forb, forb, forb}},
 		{"POST", "/units/merge", url.Values{"keep": {fmt.Sprint(a)}, "drop": {"99999"}}, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"POST", "/units/zones", url.Values{"name": {"航空港区"}, "parent": {"410000"}}, access{unau, see, http.StatusConflict, forb, forb, forb, forb}},
+		{"POST", "/units/zones", url.Values{"name": {"示范区"}, "parent": {"999999"}}, access{unau, bad, bad, forb, forb, forb, forb}},
+		{"POST", "/units/zones", url.Values{"name": {""}, "parent": {"410000"}}, access{unau, bad, bad, forb, forb, forb, forb}},
 		{"GET", fmt.Sprintf("/units/%d", a), nil, access{see, ok, ok, ok, nf, ok, ok}},
 		{"GET", fmt.Sprintf("/units/%d", b), nil, access{see, ok, ok, nf, ok, nf, ok}}, // none of the leader's tasks
 		{"GET", fmt.Sprintf("/units/%d", g), nil, access{see, ok, ok, nf, nf, nf, ok}},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,10 @@ type unitsPage struct {
 	Units   []*store.Unit // those the filter keeps
 	All     []*store.Unit // every unit, for the merge form
 	CanEdit bool
+	// Zones are the functional zones the office added; Parents the
+	// provinces and cities a zone can be added under.
+	Zones   []jurOption
+	Parents []jurOption
 }
 
 func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
@@ -28,6 +33,20 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	p := &unitsPage{Base: s.base(w, r, "单位"), Q: q, All: all, CanEdit: userFrom(r).CanEdit()}
+	if p.CanEdit {
+		tb, err := s.store.Divisions(r.Context())
+		if err != nil {
+			return err
+		}
+		zs, err := s.store.Zones(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, z := range zs {
+			p.Zones = append(p.Zones, jurOption{z.Code, tb.Path(z.Code)})
+		}
+		p.Parents = jurisdictionOptions(tb)
+	}
 	for _, u := range all {
 		if unitMatches(u, q) {
 			p.Units = append(p.Units, u)
@@ -283,4 +302,25 @@ func (s *Server) unitMembersSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.redirect(w, r, unitHref(group.ID),
 		"已保存"+zhQuoted(group.Name)+"的成员单位（"+strconv.Itoa(len(members))+" 个），成员单位可以看到该组的任务。")
+}
+
+// zoneAdd adds a functional zone (济源示范区, 城乡一体化示范区) under a
+// province or city, so that the 管委会 notices name is the zone's own unit
+// and 各县(市、区)政府(管委会) reaches it.
+func (s *Server) zoneAdd(w http.ResponseWriter, r *http.Request) error {
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	parent := strings.TrimSpace(r.PostFormValue("parent"))
+	if name == "" || parent == "" {
+		return badRequest("请填写功能区名称，并选择它所属的省或市。")
+	}
+	z, err := s.store.AddZone(r.Context(), name, parent, userFrom(r).Actor())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return badRequest(fmt.Sprintf("上级行政区划代码“%s”无效，请从列表中选择。", parent))
+	case errors.Is(err, store.ErrConflict):
+		return &httpError{code: http.StatusConflict, msg: fmt.Sprintf("该地已有名为“%s”的区划。", name)}
+	case err != nil:
+		return err
+	}
+	return s.redirect(w, r, "/units", fmt.Sprintf("已添加功能区 %s（代码 %s）。", z.Name, z.Code))
 }
