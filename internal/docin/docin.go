@@ -6,6 +6,7 @@ package docin
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,11 @@ import (
 
 // MaxSize is the largest file Read accepts (bytes).
 const MaxSize = 20 << 20
+
+// MaxText is the most text Read returns (bytes of UTF-8). A real notice is
+// well under 1 MB of text; a file that unpacks to more is damaged or built
+// to exhaust the server, and is refused before it is all in memory.
+const MaxText = 8 << 20
 
 // Error is a reading failure a person must understand: one line, Chinese
 // then English.
@@ -32,13 +38,22 @@ func oneLine(s string) string {
 }
 
 var (
-	errTooLarge = &Error{"文件过大（超过 20 MB）", "file too large (over 20 MB)"}
-	errEmpty    = &Error{"文件为空", "the file is empty"}
+	errTooLarge    = &Error{"文件过大（超过 20 MB）", "file too large (over 20 MB)"}
+	errEmpty       = &Error{"文件为空", "the file is empty"}
+	errTooMuchText = &Error{"文件中的文字过多（超过 8 MB），不像是一份通知，可能已损坏；请检查文件，或拆分后分别导入",
+		"the file holds too much text (over 8 MB) for a notice; it may be damaged"}
 )
 
-// Read returns the plain text of a notice. name is the file name (only its
-// extension is used; "" or "-" means unknown: sniff the content).
-func Read(name string, data []byte) (text string, err error) {
+// Read returns the plain text of a notice; see ReadContext.
+func Read(name string, data []byte) (string, error) {
+	return ReadContext(context.Background(), name, data)
+}
+
+// ReadContext returns the plain text of a notice. name is the file name
+// (only its extension is used; "" or "-" means unknown: sniff the content).
+// Reading stops with ctx's error when ctx is done (the person who sent
+// the file has gone), and with an *Error past MaxText.
+func ReadContext(ctx context.Context, name string, data []byte) (text string, err error) {
 	// Last resort only: a bug in a reader must not take the server down.
 	defer func() {
 		if r := recover(); r != nil {
@@ -52,15 +67,26 @@ func Read(name string, data []byte) (text string, err error) {
 	if len(data) > MaxSize {
 		return "", errTooLarge
 	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	text, err = read(ctx, name, data)
+	if err == nil && len(text) > MaxText {
+		return "", errTooMuchText
+	}
+	return text, err
+}
+
+func read(ctx context.Context, name string, data []byte) (string, error) {
 	ext := ""
 	if name != "-" {
 		ext = strings.ToLower(filepath.Ext(name))
 	}
 	switch k := sniff(data); k {
 	case kindPDF:
-		return readPDF(data)
+		return readPDF(ctx, data)
 	case kindZip:
-		return readZip(data)
+		return readZip(ctx, data)
 	case kindHTML:
 		return readHTML(data)
 	case kindOLE:
@@ -248,7 +274,7 @@ func looksHTML(t []byte) bool {
 }
 
 // readZip reads a .docx, or explains what other kind of archive it is.
-func readZip(data []byte) (string, error) {
+func readZip(ctx context.Context, data []byte) (string, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return "", &Error{"文件已损坏，无法作为 Word 文档（.docx）打开", "the file is damaged and cannot be opened as a Word document (.docx)"}
@@ -258,7 +284,7 @@ func readZip(data []byte) (string, error) {
 		names[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
 	}
 	if f := names["word/document.xml"]; f != nil {
-		return readDocx(names)
+		return readDocx(ctx, names)
 	}
 	switch {
 	case names["xl/workbook.xml"] != nil:

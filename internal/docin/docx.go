@@ -2,6 +2,7 @@ package docin
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -19,9 +20,11 @@ const (
 	nsWStrict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 	nsMC      = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
-	// Decompressed-size caps keep a zip bomb from running for minutes.
-	maxDocumentXML = 200 << 20
-	maxPartXML     = 20 << 20
+	// Decompressed-size caps keep a zip bomb from running for minutes
+	// or filling memory: a 700 KB file can unpack to 200 MB. A real
+	// notice's document.xml is a few MB at most.
+	maxDocumentXML = 32 << 20
+	maxPartXML     = 4 << 20
 	// maxDepth bounds the recursion over nested elements.
 	maxDepth = 200
 )
@@ -32,31 +35,40 @@ var errTooDeep = errors.New("docin: docx nesting too deep")
 
 // readDocx reads word/document.xml (with numbering and styles for automatic
 // list numbers); parts are keyed by lower-case name.
-func readDocx(parts map[string]*zip.File) (string, error) {
+func readDocx(ctx context.Context, parts map[string]*zip.File) (string, error) {
 	x := &docx{}
 	if f := parts["word/styles.xml"]; f != nil {
 		var st xStyles
-		if unmarshalPart(f, &st) == nil {
+		if unmarshalPart(ctx, f, &st) == nil {
 			x.styles = newStyles(&st)
 		}
 	}
 	if f := parts["word/numbering.xml"]; f != nil {
 		var nb xNumbering
-		if unmarshalPart(f, &nb) == nil {
+		if unmarshalPart(ctx, f, &nb) == nil {
 			x.num = newNumbering(&nb, x.styles)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
 	}
 	rc, err := parts["word/document.xml"].Open()
 	if err != nil {
 		return "", errDocxDamaged
 	}
 	defer rc.Close()
-	x.d = newXMLDecoder(&capReader{r: rc, n: maxDocumentXML})
+	cr := &capReader{ctx: ctx, r: rc, n: maxDocumentXML}
+	x.d = newXMLDecoder(cr)
 	var lines []string
 	if err := x.document(&lines); err != nil {
-		var cap *capError
-		if errors.As(err, &cap) {
-			return "", &Error{"Word 文档内容过大或已损坏", "the Word document's content is too large or damaged"}
+		switch {
+		case cr.n <= 0:
+			// The cap may cut a character in two, which the decoder
+			// reports first as invalid UTF-8.
+			return "", &Error{"Word 文档解压后内容过大（超过 32 MB），不像是一份通知，可能已损坏；请检查文件，或另存为新的 .docx 后再导入",
+				"the Word document unpacks to over 32 MB; it may be damaged"}
+		case ctx.Err() != nil:
+			return "", ctx.Err()
 		}
 		return "", errDocxDamaged
 	}
@@ -79,13 +91,13 @@ func newXMLDecoder(r io.Reader) *xml.Decoder {
 	return d
 }
 
-func unmarshalPart(f *zip.File, v any) error {
+func unmarshalPart(ctx context.Context, f *zip.File, v any) error {
 	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("docin: open %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	if err := newXMLDecoder(&capReader{r: rc, n: maxPartXML}).Decode(v); err != nil {
+	if err := newXMLDecoder(&capReader{ctx: ctx, r: rc, n: maxPartXML}).Decode(v); err != nil {
 		return fmt.Errorf("docin: parse %s: %w", f.Name, err)
 	}
 	return nil
@@ -95,15 +107,21 @@ type capError struct{}
 
 func (*capError) Error() string { return "docin: decompressed part too large" }
 
-// capReader fails once more than n bytes have been read.
+// capReader fails once more than n bytes have been read, or when ctx is
+// done: the XML decoder reads a few KB at a time, so a cancelled import
+// stops within moments.
 type capReader struct {
-	r io.Reader
-	n int64
+	ctx context.Context
+	r   io.Reader
+	n   int64
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.n <= 0 {
 		return 0, &capError{}
+	}
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
 	}
 	if int64(len(p)) > c.n {
 		p = p[:c.n]

@@ -15,12 +15,13 @@ import (
 // pdfTimeout bounds pdftotext; a hostile PDF must not hang an import.
 const pdfTimeout = 30 * time.Second
 
-// maxPDFText caps what pdftotext may write.
-const maxPDFText = 64 << 20
+// maxPDFText caps what pdftotext may write: the text Read may return,
+// and some room for what clean() drops.
+const maxPDFText = MaxText + MaxText/4
 
 // readPDF extracts text with poppler's pdftotext. Broken lines are left
 // alone: the parser joins them.
-func readPDF(data []byte) (string, error) {
+func readPDF(parent context.Context, data []byte) (string, error) {
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
 		return "", &Error{
@@ -41,7 +42,7 @@ func readPDF(data []byte) (string, error) {
 		return "", fmt.Errorf("docin: write temp PDF: %w", err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), pdfTimeout)
+	ctx, cancel := context.WithTimeout(parent, pdfTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-enc", "UTF-8", "-nopgbrk", f.Name(), "-")
 	out := &capBuffer{max: maxPDFText}
@@ -49,11 +50,14 @@ func readPDF(data []byte) (string, error) {
 	stderr.max = 4096
 	cmd.Stdout, cmd.Stderr = out, &stderr
 	err = cmd.Run()
+	if err := parent.Err(); err != nil {
+		return "", err
+	}
 	if ctx.Err() == context.DeadlineExceeded {
 		return "", &Error{"读取 PDF 超时（超过 30 秒），文件可能过于复杂或已损坏", "reading the PDF timed out (over 30 s); it may be too complex or damaged"}
 	}
 	if out.over {
-		return "", &Error{"PDF 中的文字过多，无法导入", "the PDF contains too much text to import"}
+		return "", errTooMuchText
 	}
 	if err != nil {
 		msg := strings.ToLower(stderr.String())

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"duban/internal/docin"
 	"duban/internal/notice"
@@ -63,11 +65,20 @@ func (s *Server) readSubmittedNotice(w http.ResponseWriter, r *http.Request) (na
 	if ext := strings.ToLower(filepath.Ext(name)); ext == "" {
 		name += ".txt"
 	}
-	text, err := docin.Read(name, data)
+	release, err := s.parseSlot(r.Context())
+	if err != nil {
+		return "", nil, err
+	}
+	defer release()
+	// Reading stops when the sender goes away (r.Context() is done).
+	text, err := docin.ReadContext(r.Context(), name, data)
 	if err != nil {
 		var de *docin.Error
-		if errors.As(err, &de) {
+		switch {
+		case errors.As(err, &de):
 			return "", nil, badRequest(de.Zh)
+		case r.Context().Err() != nil:
+			return "", nil, err
 		}
 		return "", nil, badRequest("无法读取该文件：" + err.Error())
 	}
@@ -91,4 +102,22 @@ func uploadError(err error) error {
 		return &httpError{code: http.StatusRequestEntityTooLarge, msg: "文件过大：通知文件不能超过 20 MB。"}
 	}
 	return badRequest("上传未完成，请重新选择文件提交。")
+}
+
+var errBusy = &httpError{code: http.StatusServiceUnavailable, msg: "同时导入的文件较多，系统正忙，请稍后再提交。"}
+
+// parseSlot waits for one of the MaxParsing places to read and parse a
+// notice, for at most ParseWait or until the sender goes away; release
+// gives the place back.
+func (s *Server) parseSlot(ctx context.Context) (release func(), err error) {
+	wait := time.NewTimer(s.cfg.ParseWait)
+	defer wait.Stop()
+	select {
+	case s.parsing <- struct{}{}:
+		return func() { <-s.parsing }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+		return nil, errBusy
+	}
 }

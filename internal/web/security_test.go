@@ -13,9 +13,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"duban/internal/auth"
+	"duban/internal/docin/docintest"
 	"duban/internal/store"
 	"duban/internal/store/testdb"
 )
@@ -424,4 +426,36 @@ func TestTokensEndWithThePassword(t *testing.T) {
 		t.Errorf("enable: %d; token works %v", code, works(keep))
 	}
 	ts.client("office") // fails unless the login works again
+}
+
+// TestParsingBounded: no more than MaxParsing notices are parsed at once;
+// one more waits, and is told to retry after ParseWait; a sender who
+// leaves while waiting costs nothing. A zip bomb is refused in Chinese.
+func TestParsingBounded(t *testing.T) {
+	ts := newSite(t)
+	srv, hs := siteWith(t, ts, func(c *Config) { c.MaxParsing, c.ParseWait = 1, 300*time.Millisecond })
+	ts.srv = hs // upload() goes to this server
+	oc := ts.client("office")
+	srv.parsing <- struct{}{} // a long parse holds the only place
+	resp := upload(t, ts, oc, "002.txt", seedFile(t, "002"))
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(b), "系统正忙") {
+		t.Errorf("upload while the parser is busy: %s\n%.300s", resp.Status, b)
+	}
+	<-srv.parsing
+	resp = upload(t, ts, oc, "002.txt", seedFile(t, "002"))
+	resp.Body.Close()
+	if resp.StatusCode != see {
+		t.Errorf("upload once the parser is free: %s", resp.Status)
+	}
+	if len(srv.parsing) != 0 {
+		t.Errorf("%d places still held after the uploads", len(srv.parsing))
+	}
+	resp = upload(t, ts, oc, "bomb.docx", docintest.ZipBomb(190))
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != bad || !strings.Contains(string(b), "解压后内容过大") {
+		t.Errorf("zip bomb: %s\n%.300s", resp.Status, b)
+	}
 }

@@ -59,6 +59,12 @@ type Config struct {
 	// ShutdownGrace is how long requests in flight may take to finish
 	// once the server is told to stop.
 	ShutdownGrace time.Duration
+	// MaxParsing is how many uploaded notices are read and parsed at
+	// once; more wait up to ParseWait, then are told to retry. Parsing
+	// is CPU and memory work: without a bound, a few large uploads at
+	// once starve every other request.
+	MaxParsing int
+	ParseWait  time.Duration
 }
 
 func (c *Config) defaults() {
@@ -83,6 +89,12 @@ func (c *Config) defaults() {
 	if c.MaxUpload == 0 {
 		c.MaxUpload = 20 << 20
 	}
+	if c.MaxParsing == 0 {
+		c.MaxParsing = 2
+	}
+	if c.ParseWait == 0 {
+		c.ParseWait = time.Minute
+	}
 	if c.BodyWindow == 0 {
 		c.BodyWindow = 15 * time.Second
 	}
@@ -99,13 +111,15 @@ type Server struct {
 	tmpl  *templates
 	// checkPassword is auth.CheckPassword; tests count its calls.
 	checkPassword func(hash, pw string) bool
+	// parsing holds a token for each notice being parsed (MaxParsing).
+	parsing chan struct{}
 }
 
 // New parses the templates (failing fast on a broken one) and returns a
 // server ready to serve.
 func New(cfg Config, st *store.Store, log *slog.Logger) (*Server, error) {
 	cfg.defaults()
-	s := &Server{cfg: cfg, store: st, log: log, checkPassword: auth.CheckPassword}
+	s := &Server{cfg: cfg, store: st, log: log, checkPassword: auth.CheckPassword, parsing: make(chan struct{}, cfg.MaxParsing)}
 	var err error
 	s.tmpl, err = loadTemplates(s.templateFiles(), cfg.Location)
 	if err != nil {
