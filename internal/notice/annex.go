@@ -460,20 +460,29 @@ func (t *table) align(toks []string) []string {
 			}
 			out[k] = tok
 			i++
-			for i < len(toks) && !fitsAfter(toks[i], k) && !(otherNext(k) && endsSentence(out[k])) {
+			// the rest of a long cell broken over lines: words that fit no
+			// later column, or the end of an unfinished sentence
+			for i < len(toks) && (!fitsAfter(toks[i], k) && !(otherNext(k) && endsSentence(out[k])) ||
+				!endsSentence(out[k]) && endsSentence(toks[i])) {
 				out[k] += joiner + toks[i]
 				i++
 			}
 			last = k
+		case colLead, colSupport, colResponsible:
+			if fits(tok, kind) || unitHead(tok) {
+				out[k] = tok
+				i++
+				// the rest of a unit cell broken inside a name
+				for i < len(toks) && !unitEnded(out[k]) && !fits(toks[i], colDeadline) && !fits(toks[i], colLeaders) {
+					out[k] += toks[i]
+					i++
+				}
+				last = k
+			}
 		default:
 			if fits(tok, kind) {
 				out[k] = tok
 				i++
-				// the rest of a unit cell broken over lines
-				for kind != colNo && i < len(toks) && !fits(toks[i], kind) && !fitsAfter(toks[i], k) {
-					out[k] += toks[i]
-					i++
-				}
 				last = k
 			}
 		}
@@ -508,8 +517,26 @@ func fits(s string, k int) bool {
 	return false
 }
 
-// unitList reports whether a cell is a list of units.
+// unitHead reports whether a cell opens with a unit: a list of units,
+// maybe broken inside its last name (市财政局、市自然资源).
+func unitHead(s string) bool {
+	items := splitTop(units.FoldString(s), "、,;， \t")
+	return len(items) > 1 && unitList(items[0])
+}
+
+// unitEnded reports whether a unit cell ends with a whole name.
+func unitEnded(s string) bool {
+	items := splitTop(units.FoldString(s), "、,;， \t")
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+	return len(items) > 0 && unitList(items[len(items)-1]) && !strings.ContainsRune("、,，;；", last)
+}
+
+// unitList reports whether a cell is a list of units. A cell that ends a
+// sentence is writing, however it ends (……有限公司。).
 func unitList(s string) bool {
+	if endsSentence(s) {
+		return false
+	}
 	items := splitTop(units.FoldString(s), "、,;， \t")
 	if len(items) == 0 || len(items) > 40 {
 		return false

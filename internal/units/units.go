@@ -312,14 +312,17 @@ func carry(prefix, name string) string {
 // 省政府, 市委, 自治区, 省, 市 … ("" for 市场监管局, which is no 市 unit).
 func levelPrefix(name string) string {
 	f := FoldString(name)
-	for _, p := range []string{"省政府", "市政府", "县政府", "区政府", "省委", "市委", "县委", "区委", "自治区", "自治州"} {
+	for _, p := range []string{"省政府", "市政府", "县政府", "区政府", "旗政府", "州政府", "盟行署", "省委", "市委", "县委", "区委", "旗委", "州委", "盟委", "自治区", "自治州", "自治县", "自治旗"} {
 		if strings.HasPrefix(f, p) && len(f) > len(p) {
 			return string([]rune(name)[:len([]rune(p))])
 		}
 	}
-	for _, p := range []string{"省", "市", "县", "区"} {
+	for _, p := range []string{"省", "市", "县", "区", "旗", "州", "盟"} {
 		if strings.HasPrefix(f, p) && len(f) > len(p) {
 			rest := f[len(p):]
+			if (p == "州" || p == "盟") && !EndsLikeUnit(f) {
+				return "" // 州 and 盟 open few words, but some names
+			}
 			if p == "市" && strings.HasPrefix(rest, "场") {
 				return "" // 市场监管局
 			}
