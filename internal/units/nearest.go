@@ -2,6 +2,7 @@ package units
 
 import (
 	"slices"
+	"unicode/utf8"
 )
 
 // Limits of Nearest: a name longer than maxNearRunes is compared on its
@@ -41,12 +42,22 @@ func NearestBy(name string, n int, at func(i int) (compare, show string), k int)
 	seen := map[string]bool{}
 	for i := range min(n, maxNearScan) {
 		cmpName, show := at(i)
-		b := []rune(Key(cmpName))
-		b = b[:min(len(b), maxNearRunes)]
-		if len(b) == 0 || seen[Key(show)] || abs(len(a)-len(b)) > limit {
+		key := Key(cmpName)
+		// most names differ too much in length to be a typo: skip them
+		// before any other work
+		if l := min(utf8.RuneCountInString(key), maxNearRunes); l == 0 || abs(len(a)-l) > limit {
 			continue
 		}
-		seen[Key(show)] = true // one unit printed two ways is offered once
+		showKey := key
+		if show != cmpName {
+			showKey = Key(show)
+		}
+		if seen[showKey] {
+			continue
+		}
+		seen[showKey] = true // one unit printed two ways is offered once
+		b := []rune(key)
+		b = b[:min(len(b), maxNearRunes)]
 		if d := distance(a, b, limit); d <= limit && d > 0 {
 			hits = append(hits, hit{show, d, i, commonPrefix(a, b)})
 		}

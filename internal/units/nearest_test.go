@@ -41,3 +41,18 @@ func TestNearestBounded(t *testing.T) {
 		t.Errorf("a very long name: %q", got)
 	}
 }
+
+// BenchmarkNearest looks up a misspelt name among 50,000 names, the scan
+// limit, as a national directory would hold.
+func BenchmarkNearest(b *testing.B) {
+	known := make([]string, maxNearScan)
+	prov := []rune("京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新")
+	depts := []string{"财政局", "商务局", "发展改革委", "人力资源社会保障局", "自然资源局", "生态环境局", "住房城乡建设局", "交通运输局"}
+	for i := range known {
+		known[i] = string(prov[i%len(prov)]) + strings.Repeat("县", i%5) + depts[i%len(depts)]
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		Nearest("豫县县商务听", known, 5)
+	}
+}

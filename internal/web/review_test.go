@@ -26,6 +26,12 @@ func TestReviewRoutesAsEveryRole(t *testing.T) {
 	if _, err := ts.store.ImportNotice(context.Background(), parsedText(t, oneLine), "one.txt", store.CLI); err != nil {
 		t.Fatal(err)
 	}
+	// a draft of the office's: another account's is not found
+	other := strings.Replace(oneLine, "发展物流", "发展智慧物流", 1)
+	code, _, draft := ts.post(ts.client("office"), "/import", url.Values{"text": {other}})
+	if code != see {
+		t.Fatalf("upload a draft: %d", code)
+	}
 	f := formOf(t1)
 	typo := url.Values{"text": {f.Text}, "lead": {"省商务听"}, "version": {fmt.Sprint(f.Version)}, "text_orig": {f.TextOrig}, "targets_orig": {f.TargetsOrig}, "targets": {f.Targets}}
 	ts.walk(t, []routeCase{
@@ -35,6 +41,8 @@ func TestReviewRoutesAsEveryRole(t *testing.T) {
 		{"GET", "/notices/99999/edit", nil, access{see, nf, nf, forb, forb, forb, forb}},
 		{"POST", "/import", url.Values{"text": {oneLine}}, access{unau, conflict, conflict, forb, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/tasks/%d/edit", t1.ID), typo, access{unau, bad, bad, forb, forb, forb, forb}},
+		{"GET", draft, nil, access{see, nf, ok, forb, forb, forb, forb}},
+		{"POST", draft, url.Values{"action": {"confirm"}, "lead-1": {"省商务听"}}, access{unau, nf, bad, forb, forb, forb, forb}},
 		{"GET", "/", nil, access{see, ok, ok, see, see, ok, ok}},
 		{"GET", fmt.Sprintf("/units/%d", ts.unitA.ID), nil, access{see, ok, ok, ok, nf, ok, ok}},
 	})
