@@ -243,7 +243,8 @@ func TestParseOutputChoices(t *testing.T) {
 // TestFlagErrorsInChinese: a mistyped flag is explained in Chinese above
 // the command's usage, for every subcommand.
 func TestFlagErrorsInChinese(t *testing.T) {
-	for _, args := range [][]string{{"parse", "--nope", "x"}, {"serve", "--addr"}, {"import", "--show-warnings=maybe", "x"}, {"parse", "-o"}} {
+	for _, args := range [][]string{{"parse", "--nope", "x"}, {"serve", "--addr"}, {"import", "--show-warnings=maybe", "x"}, {"parse", "-o"},
+		{"export", "--nope"}, {"backup", "--nope"}, {"restore", "--nope"}, {"user", "list", "--nope"}, {"serve", "--tz"}} {
 		code, out, errs := runCmd(t, "", args...)
 		first, _, _ := strings.Cut(errs, "\n")
 		if code != 2 || out != "" || !hasHan(first) || !strings.Contains(errs, "用法") {
