@@ -164,3 +164,85 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("GET /healthz with the database closed: %d, want 503", code)
 	}
 }
+
+// TestShutdownGraceEnds: a request still running when the grace period
+// ends is cut off, and the server returns without an error, so that
+// `duban serve` exits 0 instead of hanging on a stuck client.
+func TestShutdownGraceEnds(t *testing.T) {
+	t.Parallel()
+	ts := newSite(t)
+	srv, err := New(Config{ShutdownGrace: time.Second, BodyWindow: time.Minute}, ts.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- srv.ListenAndServe(ctx, "127.0.0.1:0", func(a string) { addrc <- a }) }()
+	addr := <-addrc
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A body that never finishes keeps the request in flight.
+	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlogin=", addr)
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("ListenAndServe after the grace period: %v, want nil", err)
+		}
+		if d := time.Since(start); d < 900*time.Millisecond {
+			t.Errorf("returned after %s, before the grace period of 1 s was over", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still serving 10 s after being told to stop, with a grace period of 1 s")
+	}
+}
+
+// TestSteadyUploadNotCutOff: the body deadline moves while data keeps
+// coming, so a large upload slower than one window in total still lands.
+func TestSteadyUploadNotCutOff(t *testing.T) {
+	t.Parallel()
+	ts := newSite(t)
+	srv, err := New(Config{BodyWindow: time.Second}, ts.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- srv.ListenAndServe(ctx, "127.0.0.1:0", func(a string) { addrc <- a }) }()
+	t.Cleanup(func() { cancel(); <-done })
+	addr := <-addrc
+	body := append(seedFile(t, "004"), bytes.Repeat([]byte("\n"), 20*bodyStep)...)
+	pr, pw := io.Pipe()
+	go func(rest []byte) {
+		// 2.5 windows in all, a step every eighth of a window.
+		for len(rest) > 0 {
+			n := min(bodyStep, len(rest))
+			pw.Write(rest[:n])
+			rest = rest[n:]
+			time.Sleep(125 * time.Millisecond)
+		}
+		pw.Close()
+	}(body)
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/notices?dry_run=1&name=seed.txt", pr)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Authorization", "Bearer "+ts.token("office"))
+	req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("upload taking %s, over a 1 s body window, arriving steadily: %d %.300s", time.Since(start).Round(time.Millisecond), resp.StatusCode, b)
+	}
+}
