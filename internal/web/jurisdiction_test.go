@@ -3,9 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -95,5 +98,65 @@ func TestSameNameInTwoCitiesStaysApart(t *testing.T) {
 	code, body = ts.api("GET", "/api/v1/units", ts.token("office"), "")
 	if code != http.StatusOK || !strings.Contains(body, `"label": "许昌市 · 市财政局"`) || !strings.Contains(body, `"jurisdiction": "411000"`) {
 		t.Errorf("API units lack the government: %d", code)
+	}
+}
+
+// TestImportReviewConfirmsJurisdiction: the review proposes the issuer's
+// government, refuses a code that is none, and files the notice under the
+// one the office picks.
+func TestImportReviewConfirmsJurisdiction(t *testing.T) {
+	ts := newSite(t)
+	oc := ts.client("office")
+	resp := upload(t, ts, oc, "004.txt", seedFile(t, "004"))
+	resp.Body.Close()
+	draft := resp.Header.Get("Location")
+	if resp.StatusCode != see || !strings.HasPrefix(draft, "/import/") {
+		t.Fatalf("upload: %s → %q", resp.Status, draft)
+	}
+	_, page := ts.get(oc, draft)
+	if !strings.Contains(page, `name="jurisdiction" value="411000"`) || !strings.Contains(page, "河南省 许昌市") {
+		t.Errorf("the review does not propose 许昌市 as the issuing government")
+	}
+	code, body, _ := ts.post(oc, draft, url.Values{"jurisdiction": {"999999"}, "action": {"confirm"}})
+	if code != bad || !strings.Contains(body, "不是已知的行政区划代码") {
+		t.Errorf("unknown code: %d", code)
+	}
+	code, _, where := ts.post(oc, draft, url.Values{"jurisdiction": {"411200"}, "action": {"confirm"}})
+	if code != see || !strings.HasPrefix(where, "/notices/") {
+		t.Fatalf("confirm: %d → %q", code, where)
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(where, "/notices/"), 10, 64)
+	n, err := ts.store.Notice(context.Background(), id, store.Scope{})
+	if err != nil || n.Jurisdiction != "411200" || n.JurName != "三门峡市" {
+		t.Errorf("imported under %+v %v, want the office's pick 411200", n, err)
+	}
+	if _, err := ts.store.UnitByNameIn(context.Background(), "411200", "市财政局"); err != nil {
+		t.Errorf("the notice's units are not filed under the picked government: %v", err)
+	}
+}
+
+// TestAPIImportJurisdiction: ?jurisdiction= files the notice under that
+// government; a code that is none is a 400.
+func TestAPIImportJurisdiction(t *testing.T) {
+	ts := newSite(t)
+	tok := ts.token("office")
+	post := func(query string) (int, string) {
+		req, _ := http.NewRequest("POST", ts.srv.URL+"/api/v1/notices"+query, strings.NewReader(string(seedFile(t, "004"))))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post("?jurisdiction=999999"); code != bad || !strings.Contains(body, "jurisdiction") {
+		t.Errorf("unknown code: %d %s", code, body)
+	}
+	code, body := post("?jurisdiction=411000")
+	if code != http.StatusCreated || !strings.Contains(body, `"jurisdiction": "411000"`) || !strings.Contains(body, `"jurisdiction_name": "许昌市"`) {
+		t.Errorf("import: %d %.300s", code, body)
 	}
 }
