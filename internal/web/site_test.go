@@ -64,7 +64,7 @@ var (
 // site is a running server with one account per role, two unit accounts
 // (unit A leads task 1, unit B leads task 2) and a small notice.
 type site struct {
-	t        *testing.T
+	t        testing.TB
 	store    *store.Store
 	srv      *httptest.Server
 	server   *Server
@@ -87,13 +87,13 @@ func siteNotice() *notice.Notice {
 		}}
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	return newSiteOn(t, testdb.New(t))
 }
 
 // newSiteOn is newSite on a given database, for tests run on each engine.
-func newSiteOn(t *testing.T, st *store.Store) *site {
+func newSiteOn(t testing.TB, st *store.Store) *site {
 	t.Helper()
 	hashOnce.Do(func() { testHash, _ = auth.HashPassword(testPassword) })
 	ctx := context.Background()
