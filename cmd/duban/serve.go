@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -44,6 +46,10 @@ postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管
   DUBAN_ADMIN_PASSWORD  新数据库中 admin 的初始密码（不设则随机生成并显示一次）
   DUBAN_LOG_FORMAT      日志格式 text 或 json，同 --log-format
   DUBAN_LOG_LEVEL       日志级别，同 --log-level
+  DUBAN_SECURE_COOKIES  设为 1 同 --secure-cookies
+  DUBAN_TLS_CERT        同 --tls-cert
+  DUBAN_TLS_KEY         同 --tls-key
+  DUBAN_TRUSTED_PROXIES 同 --trusted-proxies
 
 收到 SIGTERM 或 SIGINT 后不再接受新请求，进行中的请求在 20 秒内完成后退出。
 
@@ -61,6 +67,11 @@ type serveConfig struct {
 	Log           logConfig
 	// Location is the deployment's time zone (--tz, DUBAN_TZ).
 	Location *time.Location
+	// SecureCookies: browsers reach the site over TLS through a proxy.
+	SecureCookies    bool
+	TLSCert, TLSKey  string
+	TrustedProxies   []netip.Prefix
+	trustedProxyList string // as given, for messages
 }
 
 // getenv reads the environment; a parameter so tests could replace it.
@@ -104,6 +115,10 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	fs.BoolVar(&c.Dev, "dev", false, "每次请求从 internal/web 读取模板和静态文件 (read templates from disk)")
 	logf := addLogFlags(fs)
 	tz := tzFlag(fs)
+	secure := fs.Bool("secure-cookies", false, "浏览器经 HTTPS 反向代理访问本站：Cookie 标记 Secure 并发送 HSTS，默认 $DUBAN_SECURE_COOKIES (behind a TLS proxy)")
+	cert := fs.String("tls-cert", "", "HTTPS 证书文件（PEM），与 --tls-key 一起使用则直接提供 HTTPS，默认 $DUBAN_TLS_CERT (serve TLS)")
+	key := fs.String("tls-key", "", "HTTPS 私钥文件（PEM），默认 $DUBAN_TLS_KEY")
+	proxies := fs.String("trusted-proxies", "", "可信反向代理的地址或网段，逗号分隔（如 127.0.0.1,10.0.0.0/8）：只采信它们发来的 X-Forwarded-For / X-Forwarded-Proto，默认 $DUBAN_TRUSTED_PROXIES")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c, err
@@ -116,6 +131,9 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	c.DB = dbFrom(*db, env)
 	c.AdminPassword = env("DUBAN_ADMIN_PASSWORD")
 	c.Log = logf.resolve(env)
+	c.SecureCookies = *secure || envBool(env("DUBAN_SECURE_COOKIES"))
+	c.TLSCert, c.TLSKey = first(*cert, env("DUBAN_TLS_CERT")), first(*key, env("DUBAN_TLS_KEY"))
+	c.trustedProxyList = first(*proxies, env("DUBAN_TRUSTED_PROXIES"))
 	if c.Location, err = tzFrom(*tz, env); err != nil {
 		fmt.Fprintf(stderr, "duban: %s\n", err)
 		return c, errUsage
@@ -130,6 +148,18 @@ func (c *serveConfig) validate() error {
 	}
 	if err := c.Log.validate(); err != nil {
 		return err
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert 与 --tls-key 须同时设置 (--tls-cert and --tls-key go together)")
+	}
+	if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			return fmt.Errorf("无法读取 HTTPS 证书或私钥：%s (cannot load the TLS certificate)", err)
+		}
+	}
+	var err error
+	if c.TrustedProxies, err = web.ParseProxies(c.trustedProxyList); err != nil {
+		return fmt.Errorf("--trusted-proxies %q 无效，应为逗号分隔的 IP 地址或网段，如 127.0.0.1,10.0.0.0/8 (invalid trusted proxies)", c.trustedProxyList)
 	}
 	if c.AdminPassword != "" {
 		if err := auth.CheckPolicy(c.AdminPassword); err != nil {
@@ -177,7 +207,8 @@ func cmdServe(args []string, stderr io.Writer) int {
 	for _, line := range st.MigrationReport() {
 		log.Warn("migration", "changed", line)
 	}
-	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == "", Location: cfg.Location}, st, log)
+	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == "", Location: cfg.Location,
+		SecureCookies: cfg.SecureCookies, TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, TrustedProxies: cfg.TrustedProxies}, st, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
 		return 1
@@ -208,7 +239,11 @@ func cmdServe(args []string, stderr io.Writer) int {
 	}
 
 	ready := func(addr string) {
-		u := "http://" + displayAddr(addr)
+		scheme := "http://"
+		if cfg.TLSCert != "" {
+			scheme = "https://"
+		}
+		u := scheme + displayAddr(addr)
 		fmt.Fprintf(stderr, "duban 已启动：%s (listening on %s)\n", u, u)
 		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev, "tz", cfg.Location.String())
 	}
@@ -303,4 +338,13 @@ func redactDSN(dsn string) string {
 		return "postgres://…"
 	}
 	return u.Redacted()
+}
+
+// envBool reads an environment switch: 1, true, yes or on.
+func envBool(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
 }

@@ -121,7 +121,7 @@ type dubanProc struct {
 	URL    string // http://127.0.0.1:PORT
 }
 
-var listeningRE = regexp.MustCompile(`listening on (http://[^\s)]+)`)
+var listeningRE = regexp.MustCompile(`listening on (https?://[^\s)]+)`)
 
 // startDuban starts the binary in dir and waits until it says where it
 // listens. It is killed when the test ends if still running.
@@ -599,6 +599,9 @@ func TestServeBadUsage(t *testing.T) {
 		{"argument", []string{"serve", "extra"}, "extra"},
 		{"address", []string{"serve", "--addr", "nonsense"}, "监听地址"},
 		{"flag", []string{"serve", "--nope"}, "nope"},
+		{"certificate without key", []string{"serve", "--tls-cert", "cert.pem"}, "--tls-key"},
+		{"missing certificate", []string{"serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"}, "证书"},
+		{"proxies", []string{"serve", "--trusted-proxies", "10.0.0.0/99"}, "--trusted-proxies"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("DUBAN_ADMIN_PASSWORD", "")

@@ -459,3 +459,95 @@ func TestParsingBounded(t *testing.T) {
 		t.Errorf("zip bomb: %s\n%.300s", resp.Status, b)
 	}
 }
+
+// TestSecureCookiesAndHSTS: cookies are Secure and HSTS is sent when the
+// browser reaches the site over TLS — served directly, declared with
+// SecureCookies, or said by a trusted proxy's X-Forwarded-Proto — and not
+// when an untrusted client merely claims it.
+func TestSecureCookiesAndHSTS(t *testing.T) {
+	ts := newSite(t)
+	proxy, _ := ParseProxies("127.0.0.0/8,::1")
+	other, _ := ParseProxies("10.9.9.9")
+	for _, c := range []struct {
+		name   string
+		cfg    func(*Config)
+		tls    bool
+		proto  string
+		secure bool
+	}{
+		{"plain HTTP", func(*Config) {}, false, "", false},
+		{"plain HTTP claiming https", func(*Config) {}, false, "https", false},
+		{"served over TLS", func(*Config) {}, true, "", true},
+		{"declared behind a TLS proxy", func(c *Config) { c.SecureCookies = true }, false, "", true},
+		{"trusted proxy says https", func(c *Config) { c.TrustedProxies = proxy }, false, "https", true},
+		{"trusted proxy says http", func(c *Config) { c.TrustedProxies = proxy }, false, "http", false},
+		{"untrusted peer says https", func(c *Config) { c.TrustedProxies = other }, false, "https", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := Config{}
+			c.cfg(&cfg)
+			srv, err := New(cfg, ts.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hs *httptest.Server
+			if c.tls {
+				hs = httptest.NewTLSServer(srv.Handler())
+			} else {
+				hs = httptest.NewServer(srv.Handler())
+			}
+			defer hs.Close()
+			client := hs.Client()
+			client.CheckRedirect = noFollow.CheckRedirect
+			req, _ := http.NewRequest("POST", hs.URL+"/login", strings.NewReader(url.Values{"login": {"office"}, "password": {testPassword}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if c.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var cookie *http.Cookie
+			for _, ck := range resp.Cookies() {
+				if ck.Name == sessionCookie {
+					cookie = ck
+				}
+			}
+			if resp.StatusCode != see || cookie == nil {
+				t.Fatalf("login: %s, cookie %v", resp.Status, cookie)
+			}
+			hsts := resp.Header.Get("Strict-Transport-Security")
+			if cookie.Secure != c.secure || (hsts != "") != c.secure {
+				t.Errorf("cookie Secure %v, HSTS %q; want secure %v", cookie.Secure, hsts, c.secure)
+			}
+		})
+	}
+}
+
+// TestClientAddr: X-Forwarded-For is read only from trusted proxies, from
+// the right, so a client cannot choose the address it is counted under.
+func TestClientAddr(t *testing.T) {
+	proxies, _ := ParseProxies("10.0.0.0/8, 127.0.0.1")
+	s := &Server{cfg: Config{TrustedProxies: proxies}}
+	for _, c := range []struct{ remote, xff, want string }{
+		{"203.0.113.5:4000", "", "203.0.113.5"},
+		{"203.0.113.5:4000", "1.2.3.4", "203.0.113.5"},
+		{"10.0.0.2:4000", "198.51.100.7", "198.51.100.7"},
+		{"10.0.0.2:4000", "1.2.3.4, 198.51.100.7", "198.51.100.7"},
+		{"10.0.0.2:4000", "198.51.100.7, 10.0.0.3", "198.51.100.7"},
+		{"10.0.0.2:4000", "garbage", "10.0.0.2"},
+		{"127.0.0.1:4000", "", "127.0.0.1"},
+		{"[::ffff:10.0.0.2]:4000", "2001:db8::1", "2001:db8::1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.remote
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.clientAddr(r); got != c.want {
+			t.Errorf("from %s with X-Forwarded-For %q: %s, want %s", c.remote, c.xff, got, c.want)
+		}
+	}
+}

@@ -36,6 +36,9 @@ type Config struct {
 	// (a proxy in front terminates it): cookies are marked Secure and
 	// HSTS is sent. Served over TLS directly, both hold without it.
 	SecureCookies bool
+	// TLSCert and TLSKey are PEM files: when set, the server speaks
+	// HTTPS itself (and cookies are Secure, HSTS is sent).
+	TLSCert, TLSKey string
 	// TrustedProxies are the addresses whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; from anyone else they are ignored.
 	TrustedProxies []netip.Prefix
@@ -248,7 +251,13 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if s.cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
