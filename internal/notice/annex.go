@@ -458,22 +458,24 @@ func (t *table) align(toks []string) []string {
 			if kind == colText && t.cols[colNo] >= 0 && last < 0 && reRowNumber.MatchString(units.FoldString(tok)) {
 				break // a number with no 序号 cell before it: not the task
 			}
-			out[k] = tok
+			cell := []string{tok}
 			i++
 			// the rest of a long cell broken over lines: words that fit no
 			// later column, or the end of an unfinished sentence
-			for i < len(toks) && (!fitsAfter(toks[i], k) && !(otherNext(k) && endsSentence(out[k])) ||
-				!endsSentence(out[k]) && endsSentence(toks[i])) {
-				out[k] += joiner + toks[i]
+			for i < len(toks) && (!fitsAfter(toks[i], k) && !(otherNext(k) && endsSentence(tok)) ||
+				!endsSentence(tok) && endsSentence(toks[i])) {
+				tok = toks[i]
+				cell = append(cell, tok)
 				i++
 			}
+			out[k] = strings.Join(cell, joiner)
 			last = k
 		case colLead, colSupport, colResponsible:
 			if fits(tok, kind) || unitHead(tok) {
 				out[k] = tok
 				i++
-				// the rest of a unit cell broken inside a name
-				for i < len(toks) && !unitEnded(out[k]) && !fits(toks[i], colDeadline) && !fits(toks[i], colLeaders) {
+				// the rest of a unit cell broken inside a name (a line or two)
+				for n := 0; n < 3 && i < len(toks) && !unitEnded(out[k]) && !fits(toks[i], colDeadline) && !fits(toks[i], colLeaders); n++ {
 					out[k] += toks[i]
 					i++
 				}
@@ -489,10 +491,8 @@ func (t *table) align(toks []string) []string {
 		k++
 	}
 	// words left over: more units of the last unit column (市财政局 市商务局)
-	for ; i < len(toks); i++ {
-		if last >= 0 {
-			out[last] += " " + toks[i]
-		}
+	if last >= 0 && i < len(toks) {
+		out[last] = strings.Join(append([]string{out[last]}, toks[i:]...), " ")
 	}
 	return out
 }

@@ -177,15 +177,24 @@ func startsWord(s string) bool {
 func joinParagraphs(lines []para) []para {
 	var out []para
 	var st joinState
+	var parts []string // the lines of the paragraph being joined
+	flush := func() {
+		if len(parts) > 1 {
+			out[len(out)-1].text = strings.Join(parts, "")
+		}
+	}
 	for _, l := range lines {
-		if n := len(out); n > 0 && !l.cut && st.continues(out[n-1].text, l.text) {
-			out[n-1].text += l.text
+		if len(out) > 0 && !l.cut && st.continues(l.text) {
+			parts = append(parts, l.text)
 			st.add(l.text)
 			continue
 		}
+		flush()
 		out = append(out, l)
+		parts = append(parts[:0:0], l.text)
 		st = newJoinState(l.text)
 	}
+	flush()
 	return out
 }
 
@@ -197,6 +206,10 @@ type joinState struct {
 	label    bool // opens with a clause label
 	open     int  // brackets opened and not yet closed
 	table    bool // a table row, which nothing continues
+	// the paragraph's end (its last tailRunes runes at most), its length
+	// in bytes and in runes: joining never reads the whole paragraph again
+	tail         string
+	size, nRunes int
 }
 
 func newJoinState(first string) joinState {
@@ -207,29 +220,35 @@ func newJoinState(first string) joinState {
 	st.label = strings.Contains(f, ":") && reLabelAny.MatchString(f)
 	st.open = strings.Count(f, "(") - strings.Count(f, ")")
 	st.table = isTableRow(first)
+	st.tail, st.size, st.nRunes = lastRunes(first, tailRunes), len(first), utf8.RuneCountInString(first)
 	return st
 }
 
 func (st *joinState) add(line string) {
 	f := units.FoldString(line)
 	st.open += strings.Count(f, "(") - strings.Count(f, ")")
+	st.tail = lastRunes(st.tail+line, tailRunes)
+	st.size += len(line)
+	st.nRunes += utf8.RuneCountInString(line)
 }
 
 // tailRunes is how much of a paragraph's end the joining rules look at:
 // enough for a clause, bounded so that joining stays linear.
 const tailRunes = 600
 
-// continues reports whether cur carries on the paragraph prev.
-func (st *joinState) continues(prev, cur string) bool {
+// continues reports whether cur carries on the paragraph so far.
+func (st *joinState) continues(cur string) bool {
 	if _, ok := parseMarker(cur); ok {
 		return false
 	}
 	if isTableRow(cur) || st.table {
 		return false
 	}
-	tail := prev
-	if i := len(prev) - 4*tailRunes; i > 0 {
-		tail = strings.ToValidUTF8(prev[i:], "")
+	tail := st.tail
+	// standalone lines are short: a long paragraph is none
+	prev := tail
+	if st.size > len(tail) {
+		prev = ""
 	}
 	fp, fc := units.FoldString(tail), units.FoldString(cur)
 	// a line that ends inside brackets goes on: "…。(" / "…各县(市、"
@@ -242,7 +261,7 @@ func (st *joinState) continues(prev, cur string) bool {
 	if standalone(prev) || dateOrAttachment(cur) {
 		return false
 	}
-	if loc := reLabelAny.FindAllStringIndex(fp, -1); len(loc) > 0 && loc[len(loc)-1][1] == len(fp) {
+	if strings.HasSuffix(fp, ":") && endsWithLabel(fp) {
 		return true // "责任单位:" waiting for its units on the next line
 	}
 	body := st.numbered || st.label
@@ -262,16 +281,35 @@ func (st *joinState) continues(prev, cur string) bool {
 		return st.numbered && st.m.level >= 3 && !hasClause(fp) && !standalone(cur)
 	}
 	// a short heading line with no full stop stands alone
-	if st.numbered && st.m.level <= 2 && !strings.Contains(fp, "。") && utf8.RuneCountInString(prev) <= 40 {
+	if st.numbered && st.m.level <= 2 && !strings.Contains(fp, "。") && st.nRunes <= 40 {
 		return false
 	}
 	// a signature after a clause that ends with a whole name
-	if units.EndsLikeUnit(fp) && utf8.RuneCountInString(fc) <= 24 && isIssuerName(strings.ReplaceAll(fc, " ", "")) {
+	if utf8.RuneCountInString(fc) <= 24 && isIssuerName(strings.ReplaceAll(fc, " ", "")) && units.EndsLikeUnit(lastRunes(fp, 40)) {
 		return false
 	}
 	// inside the body a short line naming a body is a wrapped piece of a
 	// clause, not a signature
 	return body || !standalone(cur)
+}
+
+// endsWithLabel reports whether a folded paragraph ends with a clause
+// label (责任单位:), looking at its end only.
+func endsWithLabel(fp string) bool {
+	tail := lastRunes(fp, 40)
+	loc := reLabelAny.FindAllStringIndex(tail, -1)
+	return len(loc) > 0 && loc[len(loc)-1][1] == len(tail)
+}
+
+// lastRunes is the end of s, at most n runes.
+func lastRunes(s string, n int) string {
+	if i := len(s) - 4*n; i > 0 {
+		s = strings.ToValidUTF8(s[i:], "")
+	}
+	if k := utf8.RuneCountInString(s); k > n {
+		s = string([]rune(s)[k-n:])
+	}
+	return s
 }
 
 // hasClause reports whether a paragraph (folded) already carries a
