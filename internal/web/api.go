@@ -29,6 +29,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/v1/notices", roles: allRoles, h: s.apiNotices},
 		{pattern: "POST /api/v1/notices", roles: staff, h: s.apiNoticeImport},
 		{pattern: "GET /api/v1/notices/{id}", roles: allRoles, h: s.apiNotice},
+		{pattern: "PATCH /api/v1/notices/{id}", roles: staff, h: s.apiNoticePatch},
 		{pattern: "GET /api/v1/tasks", roles: allRoles, h: s.apiTasks},
 		{pattern: "GET /api/v1/tasks/{id}", roles: allRoles, h: s.apiTask},
 		{pattern: "PATCH /api/v1/tasks/{id}", roles: staff, h: s.apiTaskPatch},
@@ -63,6 +64,7 @@ type apiNoticeJSON struct {
 	JurisdictionName string `json:"jurisdiction_name"`
 	TaskCount        int    `json:"task_count"` // tasks the caller sees
 	CreatedAt        string `json:"created_at"` // RFC 3339
+	Version          int    `json:"version"`    // of the header fields, for PATCH
 }
 
 // apiNoticeDetail is one notice with its schedule and parser warnings.
@@ -75,7 +77,7 @@ type apiNoticeDetail struct {
 
 func apiNoticeOf(n *store.NoticeInfo, loc *time.Location) apiNoticeJSON {
 	return apiNoticeJSON{ID: n.ID, Issuer: n.Issuer, DocNumber: n.DocNumber, Year: n.Year, IssuedOn: n.IssuedOn,
-		Title: n.Title, SourceName: n.SourceName, Jurisdiction: n.Jurisdiction, JurisdictionName: n.JurName, TaskCount: n.TaskCount, CreatedAt: rfc3339(n.CreatedAt, loc)}
+		Title: n.Title, SourceName: n.SourceName, Jurisdiction: n.Jurisdiction, JurisdictionName: n.JurName, TaskCount: n.TaskCount, CreatedAt: rfc3339(n.CreatedAt, loc), Version: n.Version}
 }
 
 // rfc3339 is t in the deployment's zone, as the API gives times.
@@ -456,7 +458,11 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest(fmt.Sprintf("字段 %s 的类型不正确。", typ.Field))
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return badRequest(fmt.Sprintf("未知字段 %s；可修改的字段为 %s。", f, apiPatchFields))
+		fields := apiPatchFields
+		if l, ok := v.(interface{ fieldList() string }); ok {
+			fields = l.fieldList()
+		}
+		return badRequest(fmt.Sprintf("未知字段 %s；可修改的字段为 %s。", f, fields))
 	}
 	return badRequest("请求体不是有效的 JSON 对象：应为 {\"version\": 1, …}，且只在末尾结束。")
 }

@@ -108,6 +108,13 @@ func TestAPIRoles(t *testing.T) {
 		}
 		return fmt.Sprintf(`{"version": %d, "deadline_text": "年底前（%d）"}`, cur.Version, cur.Version)
 	}
+	patchNotice := func() string { // the current version, so that each staff PATCH succeeds
+		cur, err := ts.store.Notice(ctx, ts.noticeID, store.Scope{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf(`{"version": %d, "title": "2026年重点工作分工方案（第%d版）"}`, cur.Version, cur.Version)
+	}
 	type want map[string]int
 	cases := []struct {
 		pattern, method, path, ctype string
@@ -134,6 +141,8 @@ func TestAPIRoles(t *testing.T) {
 		{"GET /api/v1/tasks/{id}", "GET", fmt.Sprintf("/api/v1/tasks/%d", t3), "", nil,
 			want{"admin": 200, "office": 200, "unit": 404, "unit2": 404, "leader": 404, "viewer": 200, "anonymous": 401, "bogus": 401}},
 		{"PATCH /api/v1/tasks/{id}", "PATCH", fmt.Sprintf("/api/v1/tasks/%d", t1), "application/json", patch,
+			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"PATCH /api/v1/notices/{id}", "PATCH", fmt.Sprintf("/api/v1/notices/%d", ts.noticeID), "application/json", patchNotice,
 			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"GET /api/v1/units", "GET", "/api/v1/units", "", nil,
 			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},

@@ -111,7 +111,7 @@ func (s *Server) noticeEditSave(w http.ResponseWriter, r *http.Request) error {
 		page.Form.Version = stale.Current.Version
 		return s.render(w, r, http.StatusConflict, "notice_edit", page)
 	case errors.As(err, &dup):
-		page.Error = "文号与另一份已导入的通知相同：" + dup.Existing.Name() + "。请核对文号。"
+		page.Error = docNumberTaken(dup)
 		return s.render(w, r, http.StatusConflict, "notice_edit", page)
 	default:
 		code, msg := status(err)
@@ -121,4 +121,9 @@ func (s *Server) noticeEditSave(w http.ResponseWriter, r *http.Request) error {
 		page.Error = msg
 		return s.render(w, r, code, "notice_edit", page)
 	}
+}
+
+// docNumberTaken says that an edited doc number is another notice's.
+func docNumberTaken(dup *store.DuplicateError) string {
+	return "文号与另一份已导入的通知相同：" + dup.Existing.Name() + "。请核对文号。"
 }

@@ -220,3 +220,38 @@ func TestReviewAsksAboutTypedUnit(t *testing.T) {
 		t.Error("the misspelt unit reached the directory")
 	}
 }
+
+// The notice's header by the API: the same checks, audit and stale refusal
+// as the page, for admin and office only.
+func TestAPINoticePatch(t *testing.T) {
+	ts := newSite(t)
+	path := fmt.Sprintf("/api/v1/notices/%d", ts.noticeID)
+	want := access{unau, bad, bad, forb, forb, forb, forb}
+	for i, who := range roleOrder {
+		tok := ""
+		if who != "" {
+			tok = ts.token(who)
+		}
+		if code, body := ts.api("PATCH", path, tok, `{"version": 1, "title": "  "}`); code != want[i] {
+			t.Errorf("PATCH as %q: %d, want %d %s", who, code, want[i], body)
+		}
+	}
+	office := ts.token("office")
+	code, body := ts.api("PATCH", path, office, `{"version": 1, "title": "关于明确2026年重点工作责任单位的通知", "doc_number": "某政办〔2026〕10号"}`)
+	if code != ok || !strings.Contains(body, `"version": 2`) || !strings.Contains(body, `"doc_number": "某政办〔2026〕10号"`) || !strings.Contains(body, `"issuer": "某省人民政府办公厅"`) {
+		t.Fatalf("PATCH: %d %s", code, body)
+	}
+	if code, body := ts.api("PATCH", path, ts.token("admin"), `{"version": 1, "title": "覆盖"}`); code != conflict || !strings.Contains(body, `"current"`) || !strings.Contains(body, "督查室王科长") {
+		t.Errorf("stale PATCH: %d %s", code, body)
+	}
+	if code, body := ts.api("PATCH", path, office, `{"version": 2, "text": "x"}`); code != bad || !strings.Contains(body, "title、issuer") {
+		t.Errorf("unknown field: %d %s", code, body)
+	}
+	if code, _ := ts.api("PATCH", "/api/v1/notices/99999", office, `{"version": 1}`); code != nf {
+		t.Errorf("missing notice: %d", code)
+	}
+	h, _ := ts.store.History(context.Background(), store.EntityNotice, ts.noticeID)
+	if len(h) != 2 || h[1].UserName != "督查室王科长" {
+		t.Errorf("audit: %+v", h)
+	}
+}
