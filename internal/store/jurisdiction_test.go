@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"duban/internal/notice"
 	"duban/internal/store"
 	"duban/internal/store/testdb"
 )
@@ -250,5 +252,54 @@ func TestMigrationSplitsMergedUnits(t *testing.T) {
 				t.Errorf("second open reports %v", r)
 			}
 		})
+	}
+}
+
+func TestGovernmentNamedTwoWays(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store) {
+		// 各省辖市政府 of the first notice makes 开封市人民政府; the second
+		// notice prints 开封市政府.
+		if _, err := s.ImportNoticeIn(ctx, small(), "a", "410000", office); err != nil {
+			t.Fatal(err)
+		}
+		n := small()
+		n.DocNumber, n.Tasks = "某政办〔2026〕2号", n.Tasks[:1]
+		n.Tasks[0].Text, n.Tasks[0].Lead = "建设开封新区。", []string{"开封市政府"}
+		if _, err := s.ImportNoticeIn(ctx, n, "b", "410000", office); err != nil {
+			t.Fatal(err)
+		}
+		u, err := s.UnitByNameIn(ctx, "410000", "开封市政府")
+		if err != nil || u.Name != "开封市人民政府" || !slices.Contains(u.Aliases, "开封市政府") {
+			t.Errorf("开封市政府 = %+v %v, want 开封市人民政府 with the printed name as an alias", u, err)
+		}
+	})
+}
+
+// BenchmarkMigrateJurisdiction times migration 0003 on a database holding
+// the five seeds as duban stored them before it.
+func BenchmarkMigrateJurisdiction(b *testing.B) {
+	var ns []*notice.Notice
+	for _, name := range []string{"000", "001", "002", "003", "004"} {
+		ns = append(ns, seed(b, name))
+	}
+	for range b.N {
+		b.StopTimer()
+		dsn := testdb.DSN(b, "sqlite")
+		old, err := store.OpenAtVersionForTest(ctx, dsn, 2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i, n := range ns {
+			if err := old.ImportBefore0003ForTest(ctx, n, fmt.Sprint(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		old.Close()
+		b.StartTimer()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }

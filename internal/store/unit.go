@@ -105,6 +105,11 @@ func (c *unitCache) id(ctx context.Context, label string) (int64, error) {
 	id, err := findUnit(ctx, c.x, home, gov, name)
 	if errors.Is(err, ErrNotFound) {
 		id, err = insertUnit(ctx, c.x, name, home, gov, c.now)
+	} else if err == nil && gov != "" {
+		// 郑州市政府 found as the unit 郑州市人民政府: the name as printed
+		// becomes an alias, so the directory knows it too.
+		_, err = c.x.exec(ctx, `INSERT INTO unit_aliases (alias_key, alias, unit_id) SELECT ?, ?, ? WHERE NOT EXISTS
+			(SELECT 1 FROM units WHERE name_key = ?) ON CONFLICT DO NOTHING`, key, name, id, key)
 	}
 	if err != nil {
 		return 0, err
