@@ -55,6 +55,9 @@ type tableRow struct {
 
 // colKind says what a header cell names, or -1 when it is no header word.
 func colKind(s string) int {
+	if len(s) > 120 {
+		return -1 // a header cell is a few words
+	}
 	f := compact(s)
 	n := utf8.RuneCountInString(f)
 	if n == 0 || n > 12 || strings.ContainsAny(f, ":;,。、") {
@@ -231,6 +234,8 @@ func headerLine(s string) (*table, bool) {
 			t.framed = strings.HasPrefix(strings.TrimSpace(s), "|")
 		}
 		return t, ok
+	case len(s) > 1000:
+		return nil, false // a header is a dozen words at most
 	case strings.Contains(s, "\t"):
 		if cs := nonEmpty(tabCells(s)); len(cs) >= 3 {
 			if t, ok := newTable(cs, styleTab, true); ok {

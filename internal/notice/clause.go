@@ -53,7 +53,7 @@ func appendNew(list []string, add ...string) []string {
 
 // Role words, matched on folded text.
 var (
-	reLabelAny = regexp.MustCompile(`(牵头(?:负责|责任)?(?:单位|部门)?|责任单位|配合单位|协办单位|协助单位|参与单位|主办单位|主责单位|主责部门|承办单位|责任部门|责任处室|责任主体|实施单位|落实单位|配合部门|协办部门|参与部门|主办|协办|配合|(?:[省市县区]政府)?(?:[省市县区]级)?(?:责任|分管|牵头|联系|包抓|包联)[省市县区]?(?:级)?领导|部门分工|责任分工|完成时限|完成时间|时间节点|办结时限)\s*[:]`)
+	reLabelAny = regexp.MustCompile(`(牵头(?:负责|责任)?(?:单位|部门)?|责任单位|配合单位|协办单位|协助单位|协同单位|参与单位|主办单位|主责单位|主责部门|承办单位|责任部门|责任处室|责任主体|实施单位|落实单位|配合部门|协办部门|参与部门|主办|协办|配合|(?:[省市县区]政府)?(?:[省市县区]级)?(?:责任|分管|牵头|联系|包抓|包联)[省市县区]?(?:级)?领导|部门分工|责任分工|完成时限|完成时间|时间节点|办结时限)\s*[:]`)
 	reRoleWord = regexp.MustCompile(`牵头|负责|配合|协办|协助|参与|分工|单位[:]|领导[:]`)
 	reTimeWord = regexp.MustCompile(`\d{4}年|\d{1,2}月|年内|年底|年末|底前|月底|上半年|下半年|季度|持续推进|长期坚持|持续实施|逐步推进|完成|前$`)
 )
@@ -307,6 +307,10 @@ func parseClause(g *units.Grammar, text string) clause {
 // closing time phrase ("年内持续推进"). It returns the prefix in force after.
 func parseUnlabelled(g *units.Grammar, text string, c *clause, prefix string) string {
 	text = strings.TrimSpace(strings.Trim(text, "。；; "))
+	// X为牵头单位，Y为配合单位 says what X牵头，Y配合 says
+	if strings.Contains(text, "为") {
+		text = roleNouns.Replace(text)
+	}
 	// a closing time phrase is the deadline
 	parts := splitTop(text, ",;")
 	if n := len(parts); n > 1 {
@@ -349,10 +353,20 @@ func parseUnlabelled(g *units.Grammar, text string, c *clause, prefix string) st
 		return prefix
 	}
 	names, p, gs := g.Split(text, prefix)
-	c.responsible = appendNew(c.responsible, names...)
 	c.guesses = append(c.guesses, gs...)
+	// Y配合 with no lead beside it: Y supports (a heading may name the lead)
+	if reSupportEnd.MatchString(f) {
+		c.support = appendNew(c.support, names...)
+		return p
+	}
+	c.responsible = appendNew(c.responsible, names...)
 	return p
 }
+
+var reSupportEnd = regexp.MustCompile(`(?:配合|协办|协助|参与)(?:实施|落实)?$`)
+
+var roleNouns = strings.NewReplacer("为牵头单位", "牵头", "为牵头部门", "牵头", "为配合单位", "配合", "为配合部门", "配合",
+	"为协办单位", "配合", "为责任单位", "负责", "为责任部门", "负责")
 
 // leadInList finds units marked "(牵头)" inside a list ("省发展改革委(牵头)、
 // 省财政厅") and returns them and the rest of the list.

@@ -402,3 +402,19 @@ func TestCellTableOfficeCell(t *testing.T) {
 	eq(t, "section", findRow(t, n, "2").Section, "附件：2024年重点任务清单")
 	eq(t, "issuer", n.Issuer, "某某县人民政府办公室")
 }
+
+// Role words written as nouns (为牵头单位), 协同单位, and a task that names
+// only its supporters under a heading that names the lead.
+func TestRoleNounsAndSupportOnly(t *testing.T) {
+	n := mustParse(t, `一、市发展改革委牵头的工作
+1.推进重大项目建设。（市财政局配合）
+2.发展物流。（市商务局为牵头单位，市交通运输局为配合单位）
+3.发展口岸。（牵头单位：市商务局；协同单位：市口岸办）`)
+	t1 := find(t, n, "1")
+	eq(t, "lead 1 from the heading", t1.Lead, []string{"市发展改革委"})
+	eq(t, "support 1", t1.Support, []string{"市财政局"})
+	t2 := find(t, n, "2")
+	eq(t, "lead 2", t2.Lead, []string{"市商务局"})
+	eq(t, "support 2", t2.Support, []string{"市交通运输局"})
+	eq(t, "support 3", find(t, n, "3").Support, []string{"市口岸办"})
+}

@@ -301,7 +301,7 @@ func buildTasks(n *Notice, g *units.Grammar, cands []*cand) {
 		// a heading that assigns gives its lead or leaders to a task naming none
 		for i := len(stack) - 1; i >= 0; i-- {
 			a := stack[i].assign
-			if len(t.Units()) == 0 && len(a.lead) > 0 {
+			if len(t.Lead)+len(t.Responsible) == 0 && len(a.lead) > 0 {
 				t.Lead = append([]string(nil), a.lead...)
 			}
 			if len(t.Leaders) == 0 && len(a.leaders) > 0 {
