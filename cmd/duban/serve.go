@@ -35,6 +35,7 @@ const (
 )
 
 const serveUsage = `用法 (usage): duban serve [--addr ADDR] [--db DSN] [--demo] [--dev] [--tz TZ]
+                         [--log-format text|json] [--log-level LEVEL]
 
 启动督办网站。数据库默认为当前目录下的 duban.db（SQLite），
 postgres://… 则使用 PostgreSQL；首次启动时建立数据库并创建管理员账号 admin。
