@@ -99,7 +99,7 @@ func (s *Server) verifyPassword(r *http.Request, login, hash, pw string) (right 
 	}
 	lim := store.LoginLimits{PerAccount: s.cfg.MaxFailures, PerAccountAll: s.cfg.MaxFailuresAccount,
 		PerAddress: s.cfg.MaxFailuresAddress, LockFor: s.cfg.LockFor}
-	addr := s.clientAddr(r)
+	addr := throttleAddr(s.clientAddr(r))
 	claim, err := s.store.ClaimLogin(ctx, login, addr, lim)
 	var locked *store.LockedError
 	if errors.As(err, &locked) {

@@ -34,6 +34,18 @@ func (s *Server) clientAddr(r *http.Request) string {
 	return addrString(peer, r.RemoteAddr)
 }
 
+// throttleAddr is the address failed logins are counted under: an IPv6
+// client is counted by its /64, since one host commonly holds a whole
+// /64 and could otherwise take a new address for every guess.
+func throttleAddr(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || ip.Is4() {
+		return addr
+	}
+	p, _ := ip.Prefix(64)
+	return p.String()
+}
+
 // secure reports whether the browser reached us over TLS: directly, or
 // through a configured proxy that says so with X-Forwarded-Proto, or
 // because the deployment declares it (SecureCookies).

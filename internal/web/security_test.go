@@ -550,4 +550,9 @@ func TestClientAddr(t *testing.T) {
 			t.Errorf("from %s with X-Forwarded-For %q: %s, want %s", c.remote, c.xff, got, c.want)
 		}
 	}
+	for addr, want := range map[string]string{"198.51.100.7": "198.51.100.7", "2001:db8:1:2:3::9": "2001:db8:1:2::/64", "pipe": "pipe"} {
+		if got := throttleAddr(addr); got != want {
+			t.Errorf("failures from %s counted under %s, want %s", addr, got, want)
+		}
+	}
 }
