@@ -93,7 +93,7 @@ func cmdParse(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} else {
 		err = writeFileAtomic(*out, write)
 		if err == nil && (*format == "xlsx" || *format == "csv") {
-			fmt.Fprintf(stderr, "已写入 %s：%d 项任务 (wrote %s)\n", *out, len(n.Tasks), *out)
+			fmt.Fprintf(stderr, "已写入 %s：%d 项任务，附件台账 %d 行 (wrote %s)\n", *out, len(n.Tasks), len(n.Annex), *out)
 		}
 	}
 	if err != nil {

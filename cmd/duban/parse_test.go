@@ -268,3 +268,17 @@ func TestImportMissingFileTouchesNoDatabase(t *testing.T) {
 		t.Errorf("importing a missing file created %s", db)
 	}
 }
+
+// A notice whose items are only in attached tables parses: the rows come
+// out under their tables' titles, and nothing asks for body tasks.
+func TestParseTablesOnly(t *testing.T) {
+	code, out, errs := runCmd(t, "", "parse", "--format", "text", "../../testdata/corpus/c12_two_tables_pipes.txt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"任务 0 项，附件台账 5 行", "附件1：2024年区重点工作任务清单", "附件2：2024年区重点项目清单", "区第二实验小学建设项目｜黄磊｜区教育局"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text summary lacks %q:\n%s", want, out)
+		}
+	}
+}

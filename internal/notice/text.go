@@ -57,7 +57,13 @@ func (n *Notice) WriteText(w io.Writer) error {
 	}
 	if len(n.Annex) > 0 {
 		fmt.Fprintf(b, "\n附件台账\n")
-		for _, a := range n.Annex {
+		section := ""
+		for i, a := range n.Annex {
+			// each table under its title
+			if a.Section != section || i == 0 && a.Section != "" {
+				section = a.Section
+				fmt.Fprintf(b, " %s\n", orNone(section))
+			}
 			fmt.Fprintf(b, "  %s %s｜%s｜%s｜%s｜%s\n", a.No, clip(a.Text, 40), strings.Join(a.Leaders, "、"),
 				strings.Join(a.Lead, "、"), strings.Join(a.Support, "、"), a.Deadline.String()+a.DeadlineText)
 		}
