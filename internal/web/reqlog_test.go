@@ -246,3 +246,34 @@ func TestSteadyUploadNotCutOff(t *testing.T) {
 		t.Errorf("upload taking %s, over a 1 s body window, arriving steadily: %d %.300s", time.Since(start).Round(time.Millisecond), resp.StatusCode, b)
 	}
 }
+
+// TestRequestLog: one line a request with method, path, status, duration
+// and the account; never the query, the token or the cookie.
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	ts := newSite(t)
+	addr, logs := ts.listening(t)
+	tok := ts.token("office")
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/notices?q=query-secret", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "cookie-secret"})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := "msg=request method=GET path=/api/v1/notices status=200 duration="
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	out := logs.String()
+	if !strings.Contains(out, want) || !strings.Contains(out, fmt.Sprintf(" user=%d", ts.users["office"].ID)) {
+		t.Errorf("no request line %q… user=%d:\n%s", want, ts.users["office"].ID, out)
+	}
+	for _, secret := range []string{"query-secret", tok, "cookie-secret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds %q:\n%s", secret, out)
+		}
+	}
+}
