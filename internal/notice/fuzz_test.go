@@ -3,6 +3,7 @@ package notice
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -18,10 +19,15 @@ func FuzzParse(f *testing.F) {
 		"序号 重点任务 责任领导 牵头单位 配合单位 完成时限\n1 发展。 张三 市商务局 市财政局 2024年12月底前",
 		"1.(((())))牵头牵头,,,、、、和及等\n由负责落实。",
 		"每月31日前报送进展情况。从2023年13月起。2023年2月30日",
+		"序号\n工作任务\n牵头单位\n配合单位\n1\n发展\n市商务局、市\n财政局\n一、稳增长\n2\n发展。\n2024年6月",
+		"工作任务\t牵头单位\t责任单位\n1.发展\t市商务局\t\t\n | | 市财政局 |",
+		"一、张三县长主抓重点工作\n1.发展。（列第一位的为牵头单位，下同）\n责任领导：王 健（副县长）",
 	} {
 		f.Add(s)
 	}
-	for _, p := range seedFiles(f) {
+	// the corpus holds every table flattening and hand of the genre
+	corpus, _ := filepath.Glob("../../testdata/corpus/*.txt")
+	for _, p := range append(seedFiles(f), corpus...) {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(string(b[:min(len(b), 4096)]))
 		}
