@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Grammar splits unit lists. It knows the place names of one notice so it
@@ -254,9 +255,30 @@ func (g *Grammar) Complete(name string) bool {
 		return true // 团省委, 团市委
 	case g.hasPlace(name):
 		return true
+	case placeNamed(f):
+		return true
 	}
 	for _, a := range g.abbrev {
 		if strings.HasPrefix(f, "中"+a) || (strings.HasPrefix(f, a) && isEnterprise(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNamedEnds end the names of bodies that are always named after
+// their place and never carry a level prefix (郑州海关, 国家统计局…调查队).
+var placeNamedEnds = []string{"海关", "调查队", "海事局", "边检站", "军分区", "银保监分局", "金融监管分局", "出入境边防检查站"}
+
+// placeNamed reports whether a folded name, written without a level
+// prefix, is one of those bodies: a place of two characters or more, then
+// the ending.
+func placeNamed(f string) bool {
+	if levelPrefix(f) != "" {
+		return false
+	}
+	for _, e := range placeNamedEnds {
+		if strings.HasSuffix(f, e) && utf8.RuneCountInString(f)-utf8.RuneCountInString(e) >= 2 {
 			return true
 		}
 	}
