@@ -368,19 +368,21 @@ var reSupportEnd = regexp.MustCompile(`(?:配合|协办|协助|参与)(?:实施|
 var roleNouns = strings.NewReplacer("为牵头单位", "牵头", "为牵头部门", "牵头", "为配合单位", "配合", "为配合部门", "配合",
 	"为协办单位", "配合", "为责任单位", "负责", "为责任部门", "负责")
 
+var reLeadMark = regexp.MustCompile(`\(牵头(?:单位|部门)?\)$`)
+
 // leadInList finds units marked "(牵头)" inside a list ("省发展改革委(牵头)、
 // 省财政厅") and returns them and the rest of the list.
 func leadInList(text string) (lead, rest string, ok bool) {
 	f := units.FoldString(text)
-	if !strings.Contains(f, "(牵头)") {
+	if !strings.Contains(f, "(牵头") {
 		return "", "", false
 	}
 	var leads, others []string
 	for _, it := range splitTop(text, "、,;") {
 		fi := units.FoldString(it)
-		if strings.HasSuffix(fi, "(牵头)") {
+		if m := reLeadMark.FindString(fi); m != "" {
 			r := []rune(it)
-			leads = append(leads, string(r[:len(r)-4]))
+			leads = append(leads, string(r[:len(r)-utf8.RuneCountInString(m)]))
 		} else {
 			others = append(others, it)
 		}

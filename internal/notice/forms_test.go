@@ -418,3 +418,22 @@ func TestRoleNounsAndSupportOnly(t *testing.T) {
 	eq(t, "support 2", t2.Support, []string{"市交通运输局"})
 	eq(t, "support 3", find(t, n, "3").Support, []string{"市口岸办"})
 }
+
+// Labels closed by brackets read as labels; a bracketed role after a name
+// still marks that name.
+func TestBracketLabels(t *testing.T) {
+	n := mustParse(t, `一、发展
+1.发展物流。【牵头单位】市商务局【配合单位】市交通运输局、市财政局
+2.发展口岸。
+【责任领导】张三【牵头单位】市商务局
+3.发展会展。（市商务局（牵头单位）、市贸促会）`)
+	t1 := find(t, n, "1")
+	eq(t, "lead 1", t1.Lead, []string{"市商务局"})
+	eq(t, "support 1", t1.Support, []string{"市交通运输局", "市财政局"})
+	eq(t, "text 1", t1.Text, "发展物流。")
+	t2 := find(t, n, "2")
+	eq(t, "leaders 2", t2.Leaders, []string{"张三"})
+	eq(t, "lead 2", t2.Lead, []string{"市商务局"})
+	t3 := find(t, n, "3")
+	eq(t, "units 3", t3.Units(), []string{"市商务局", "市贸促会"})
+}

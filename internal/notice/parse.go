@@ -52,6 +52,7 @@ func Parse(text string) (n *Notice, err error) {
 	firstLeads := false
 	for i := range raw {
 		var ok bool
+		raw[i].text = colonLabels(raw[i].text)
 		if raw[i].text, ok = cutFirstLeads(raw[i].text); ok {
 			firstLeads = true
 		}

@@ -89,3 +89,42 @@ func headingAssigns(g *units.Grammar, title string) assignment {
 	names, _, _ := g.Split(who, "")
 	return assignment{lead: names}
 }
+
+// reBracketLabel is a label closed by brackets instead of a colon
+// (【牵头单位】X【配合单位】Y), where a sentence, a clause or the line begins.
+var reBracketLabel = regexp.MustCompile(`\((牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|主办单位|参与单位|责任领导|牵头领导|分管领导|完成时限|完成时间)\)`)
+
+// colonLabels writes labels closed by brackets with a colon, as the
+// clause grammar reads them. (省发展改革委（牵头单位）, after a name, is
+// left alone: it marks that name as the lead.)
+func colonLabels(s string) string {
+	if !strings.Contains(s, "单位") && !strings.Contains(s, "部门") && !strings.Contains(s, "领导") && !strings.Contains(s, "完成") {
+		return s
+	}
+	f := units.FoldString(s)
+	locs := reBracketLabel.FindAllStringSubmatchIndex(f, -1)
+	if locs == nil {
+		return s
+	}
+	rs := []rune(s)
+	var b strings.Builder
+	at := 0 // rune offset in s written so far
+	done := false
+	for _, l := range locs {
+		// where a sentence, a clause or the line begins, or after a label
+		// already read; after a name it marks the name
+		before, _ := utf8.DecodeLastRuneInString(f[:l[0]])
+		if l[0] > 0 && !done && !strings.ContainsRune("。;) \t", before) {
+			continue
+		}
+		done = true
+		open := utf8.RuneCountInString(f[:l[0]]) // the bracket before the label
+		start, end := open+1, utf8.RuneCountInString(f[:l[3]])
+		b.WriteString(string(rs[at:open]))
+		b.WriteString(string(rs[start:end]))
+		b.WriteString("：")
+		at = end + 1 // past the closing bracket
+	}
+	b.WriteString(string(rs[at:]))
+	return b.String()
+}
