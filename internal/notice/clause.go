@@ -422,9 +422,11 @@ var (
 )
 
 // cleanName drops from a leader's name the words that are not the name:
-// a parenthesis (副县长), a title, 同志, 等.
+// a parenthesis (副县长), a title, 同志, 等. A surname left alone (张副省长
+// → 张) names nobody, so such a name keeps its title as printed.
 func cleanName(n string) string {
 	n = reNameParen.ReplaceAllString(strings.TrimSpace(n), "")
+	printed := n
 	for range 3 {
 		m := reNameTitle.ReplaceAllString(n, "")
 		if m == "" {
@@ -434,6 +436,9 @@ func cleanName(n string) string {
 			break
 		}
 		n = m
+	}
+	if utf8.RuneCountInString(n) == 1 && n != printed {
+		return printed
 	}
 	return n
 }

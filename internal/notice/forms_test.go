@@ -96,6 +96,19 @@ func TestLeaderClauses(t *testing.T) {
 	eq(t, "year", n.Year, 2023)
 }
 
+// A title is dropped from a leader's name, but not down to a lone surname.
+func TestLeaderTitles(t *testing.T) {
+	for in, want := range map[string][]string{
+		"张三副省长":        {"张三"},
+		"副县长张三":        {"张三"},
+		"张副省长":         {"张副省长"},
+		"县委常委、副县长 周国栋": {"周国栋"},
+		"孙 涛（副县长）":     {"孙涛"},
+	} {
+		eq(t, in, splitNames(in), want)
+	}
+}
+
 func TestTasksNumberedAsHeadings(t *testing.T) {
 	n := mustParse(t, `一、稳增长
 （一）扩大有效投资，实施重点项目200个。（市发展改革委牵头，市财政局、自然资源和规划局配合）
