@@ -33,11 +33,7 @@ type NoticeStaleError struct {
 }
 
 func (e *NoticeStaleError) Error() string {
-	who := ""
-	if e.By != "" {
-		who = fmt.Sprintf("已被 %s 于 %s 修改，", e.By, e.At.Format("2006-01-02 15:04"))
-	}
-	return fmt.Sprintf("该通知在您打开后%s当前为第 %d 版。您的修改没有保存，请对照最新内容后重新提交。", who, e.Current.Version)
+	return staleMessage("通知", e.By, e.At, e.Current.Version)
 }
 
 func (e *NoticeStaleError) Unwrap() error { return ErrStale }

@@ -415,12 +415,16 @@ type StaleError struct {
 	At      time.Time
 }
 
-func (e *StaleError) Error() string {
+func (e *StaleError) Error() string { return staleMessage("任务", e.By, e.At, e.Current.Version) }
+
+// staleMessage tells the second editor of a task or a notice who saved
+// first and that nothing of theirs was saved.
+func staleMessage(what, by string, at time.Time, version int) string {
 	who := ""
-	if e.By != "" {
-		who = fmt.Sprintf("已被 %s 于 %s 修改，", e.By, e.At.Format("2006-01-02 15:04"))
+	if by != "" {
+		who = fmt.Sprintf("已被 %s 于 %s 修改，", by, at.Format("2006-01-02 15:04"))
 	}
-	return fmt.Sprintf("该任务在您打开后%s当前为第 %d 版。您的修改没有保存，请对照最新内容后重新提交。", who, e.Current.Version)
+	return fmt.Sprintf("该%s在您打开后%s当前为第 %d 版。您的修改没有保存，请对照最新内容后重新提交。", what, who, version)
 }
 
 func (e *StaleError) Unwrap() error { return ErrStale }
