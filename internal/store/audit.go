@@ -42,6 +42,19 @@ const (
 	ActionCreate = "create"
 	// ActionAnnexTasks is migration 0002 making a notice's annex rows tasks.
 	ActionAnnexTasks = "annex_tasks"
+
+	// The year of supervision: an entry's entity_id is the plan's, the
+	// report's or the period's id, and after_json holds the whole plan or
+	// report as it then stood (with its task_id), so that the task page's
+	// timeline can show each text as it was submitted.
+	EntityPlan   = "plan"
+	EntityReport = "report"
+	EntityPeriod = "period"
+
+	ActionSubmit = "submit" // a unit submits a plan or report (again, after a return)
+	ActionReturn = "return" // the office returns it with a comment
+	ActionAccept = "accept" // the office accepts it; a report asking to close closes the task
+	ActionDelete = "delete"
 )
 
 // AuditEntry is one change: who, when, the values before and after.
