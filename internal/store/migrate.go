@@ -38,8 +38,9 @@ const goStepMarker = "-- duban:go-step"
 
 // dataSteps are the Go steps, by migration version.
 var dataSteps = map[int]dataStep{
-	2: annexToTasks,
-	3: splitByJurisdiction,
+	2:  annexToTasks,
+	3:  splitByJurisdiction,
+	10: periodsForNotices,
 }
 
 // migrations lists the files for dialect d in order: NNNN_name.sql is for

@@ -155,6 +155,9 @@ func (s *Store) ImportNoticeIn(ctx context.Context, n *notice.Notice, source, ju
 		if err := insertTasks(ctx, x, dir, id, 1, tasks, now); err != nil {
 			return err
 		}
+		if _, err := createPeriods(ctx, x, id, n.Schedule, n.Year, n.IssuedOn, now); err != nil {
+			return err
+		}
 		// Departments named for the first time join 市政府各部门 too.
 		dir.groups[dir.j] = true
 		if err := dir.fillGroups(ctx); err != nil {

@@ -259,3 +259,21 @@ func errNoRowsIf(b bool) error {
 	}
 	return nil
 }
+
+// InputError is a change the store refuses, with the reason in Chinese
+// for the person who asked: a bad value (400), or, when Stale, a record
+// someone else changed or acted on first (409).
+type InputError struct {
+	Msg   string
+	Stale bool
+	Err   error // what callers tell apart, if anything
+}
+
+func (e *InputError) Error() string { return e.Msg }
+
+func (e *InputError) Unwrap() error {
+	if e.Stale {
+		return ErrStale
+	}
+	return e.Err
+}

@@ -33,7 +33,13 @@ func status(err error) (int, string) {
 	var stale *store.StaleError
 	var dup *store.DuplicateError
 	var limit *ledger.LimitError
+	var input *store.InputError
 	switch {
+	case errors.As(err, &input):
+		if input.Stale {
+			return http.StatusConflict, input.Msg
+		}
+		return http.StatusBadRequest, input.Msg
 	case errors.As(err, &he):
 		return he.code, he.msg
 	case errors.As(err, &limit):

@@ -1,0 +1,3 @@
+-- Every notice imported before reporting periods existed gets the periods
+-- its schedule sets (the Go step reads each notice's schedule).
+-- duban:go-step
