@@ -1,6 +1,14 @@
 package store
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"duban/internal/ledger"
+	"duban/internal/notice"
+)
 
 // invalidateLights forgets the stored lights of tasks whose plan, reports,
 // periods or fields just changed, in the transaction that changed them:
@@ -26,4 +34,256 @@ func invalidateLights(ctx context.Context, x q, taskIDs ...int64) error {
 func invalidateNoticeLights(ctx context.Context, x q, noticeID int64) error {
 	_, err := x.exec(ctx, "DELETE FROM task_lights WHERE notice_id = ?", noticeID)
 	return err
+}
+
+// today is the deployment's calendar date now.
+func (s *Store) today() notice.Date { return ledger.Today(s.now(), s.loc) }
+
+// Today is the deployment's calendar date now, as the lights reckon it.
+func (s *Store) Today() notice.Date { return s.today() }
+
+// FreshenLights computes the lights of a notice's tasks that have none or
+// one from an earlier day, and stores them. When nothing changed since
+// the day's first view it reads one short list and writes nothing.
+func (s *Store) FreshenLights(ctx context.Context, noticeIDs ...int64) error {
+	today := s.today()
+	for _, nid := range noticeIDs {
+		var stale []int64
+		err := eachRow(ctx, s.r(), `SELECT t.id FROM tasks t LEFT JOIN task_lights l ON l.task_id = t.id
+			WHERE t.notice_id = ? AND (l.task_id IS NULL OR l.computed_on <> ?)`, []any{nid, today.String()},
+			func(sc func(...any) error) error {
+				var id int64
+				err := sc(&id)
+				stale = append(stale, id)
+				return err
+			})
+		if err != nil {
+			return err
+		}
+		if len(stale) == 0 {
+			continue
+		}
+		if err := s.tx(ctx, func(x q) error { return computeLights(ctx, x, nid, stale, today) }); err != nil {
+			return fmt.Errorf("lights of notice %d: %w", nid, err)
+		}
+	}
+	return nil
+}
+
+// FreshenAllLights is FreshenLights for every notice, for a filter by
+// light across notices.
+func (s *Store) FreshenAllLights(ctx context.Context) error {
+	var ids []int64
+	err := eachRow(ctx, s.r(), "SELECT id FROM notices", nil, func(sc func(...any) error) error {
+		var id int64
+		err := sc(&id)
+		ids = append(ids, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.FreshenLights(ctx, ids...)
+}
+
+// computeLights works out the lights of the given tasks of one notice from
+// its periods and each owner's plan and reports, and stores them.
+func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, today notice.Date) error {
+	var year, tolerance int
+	var issuedS string
+	if err := x.row(ctx, "SELECT year, issued_on, pace_tolerance FROM notices WHERE id = ?", noticeID).Scan(&year, &issuedS, &tolerance); err != nil {
+		return err
+	}
+	issued, _ := notice.ParseDate(issuedS)
+	periods, err := periodsOf(ctx, x, noticeID)
+	if err != nil {
+		return err
+	}
+	want := make(map[int64]bool, len(taskIDs))
+	for _, id := range taskIDs {
+		want[id] = true
+	}
+	type taskRow struct {
+		deadline, closed notice.Date
+	}
+	tasks := map[int64]taskRow{}
+	err = eachRow(ctx, x, "SELECT id, deadline, closed_on FROM tasks WHERE notice_id = ?", []any{noticeID}, func(sc func(...any) error) error {
+		var id int64
+		var dl, cl string
+		if err := sc(&id, &dl, &cl); err != nil {
+			return err
+		}
+		if want[id] {
+			var r taskRow
+			r.deadline, _ = notice.ParseDate(dl)
+			r.closed, _ = notice.ParseDate(cl)
+			tasks[id] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	type key struct{ task, unit int64 }
+	plans := map[key]*ledger.Plan{}
+	byPlanID := map[int64]*ledger.Plan{}
+	err = eachRow(ctx, x, `SELECT p.id, p.task_id, p.unit_id, p.state, p.comment FROM plans p JOIN tasks t ON t.id = p.task_id
+		WHERE t.notice_id = ?`, []any{noticeID}, func(sc func(...any) error) error {
+		p := &ledger.Plan{}
+		var st string
+		if err := sc(&p.ID, &p.TaskID, &p.UnitID, &st, &p.Comment); err != nil {
+			return err
+		}
+		p.State = ledger.State(st)
+		plans[key{p.TaskID, p.UnitID}] = p
+		byPlanID[p.ID] = p
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, x, `SELECT m.plan_id, m.due_on, m.result, m.percent FROM milestones m JOIN plans p ON p.id = m.plan_id
+		JOIN tasks t ON t.id = p.task_id WHERE t.notice_id = ? ORDER BY m.plan_id, m.pos`, []any{noticeID}, func(sc func(...any) error) error {
+		var id int64
+		var due string
+		var m ledger.Milestone
+		if err := sc(&id, &due, &m.Result, &m.Percent); err != nil {
+			return err
+		}
+		m.Due, _ = notice.ParseDate(due)
+		if p := byPlanID[id]; p != nil {
+			p.Milestones = append(p.Milestones, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	reports := map[key][]ledger.Report{}
+	err = eachRow(ctx, x, `SELECT r.task_id, r.period_id, r.unit_id, r.state, r.percent, r.comment FROM reports r JOIN tasks t ON t.id = r.task_id
+		WHERE t.notice_id = ?`, []any{noticeID}, func(sc func(...any) error) error {
+		var r ledger.Report
+		var st string
+		if err := sc(&r.TaskID, &r.PeriodID, &r.UnitID, &st, &r.Percent, &r.Comment); err != nil {
+			return err
+		}
+		r.State = ledger.State(st)
+		k := key{r.TaskID, r.UnitID}
+		reports[k] = append(reports[k], r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	unitName := func(id int64) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		var n string
+		err := x.row(ctx, "SELECT name FROM units WHERE id = ?", id).Scan(&n)
+		names[id] = n
+		return n, err
+	}
+	// in one order, so that two processes freshening the same notice
+	// wait for each other instead of deadlocking
+	for _, id := range slices.Sorted(maps.Keys(tasks)) {
+		t := tasks[id]
+		owners, _, err := OwnerUnits(ctx, x, id)
+		if err != nil {
+			return err
+		}
+		in := ledger.LightInput{Today: today, ClosedOn: t.closed, Periods: periods, Tolerance: tolerance}
+		in.Start, in.End = ledger.Span(year, issued, t.deadline)
+		for _, u := range owners {
+			o := ledger.OwnerRecord{Plan: plans[key{id, u}], Reports: reports[key{id, u}]}
+			if len(owners) > 1 {
+				if o.Unit, err = unitName(u); err != nil {
+					return err
+				}
+			}
+			in.Owners = append(in.Owners, o)
+		}
+		l := ledger.ComputeLight(in)
+		_, err = x.exec(ctx, `INSERT INTO task_lights (task_id, notice_id, light, reason, pace, percent, computed_on) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (task_id) DO UPDATE SET light = excluded.light, reason = excluded.reason, pace = excluded.pace,
+			percent = excluded.percent, computed_on = excluded.computed_on`,
+			id, noticeID, string(l.State), l.Reason, l.Pace, l.Percent, today.String())
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadLights fills in the tasks' lights, computing those not yet current.
+func (s *Store) loadLights(ctx context.Context, ts []*Task) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var nids []int64
+	for _, t := range ts {
+		if !seen[t.NoticeID] {
+			seen[t.NoticeID] = true
+			nids = append(nids, t.NoticeID)
+		}
+	}
+	if err := s.FreshenLights(ctx, nids...); err != nil {
+		return err
+	}
+	byID := make(map[int64]*Task, len(ts))
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
+	for chunk := range slices.Chunk(ts, 500) {
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t.ID
+		}
+		err := eachRow(ctx, s.r(), "SELECT task_id, light, reason, pace, percent FROM task_lights WHERE task_id IN ("+placeholders(len(args))+")", args,
+			func(sc func(...any) error) error {
+				var id int64
+				var l ledger.Light
+				var st string
+				if err := sc(&id, &st, &l.Reason, &l.Pace, &l.Percent); err != nil {
+					return err
+				}
+				l.State = ledger.LightState(st)
+				if t := byID[id]; t != nil {
+					t.Light = l
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LightCounts counts the tasks f selects by light.
+func (s *Store) LightCounts(ctx context.Context, f TaskFilter) (map[ledger.LightState]int, error) {
+	if err := s.freshenFor(ctx, f); err != nil {
+		return nil, err
+	}
+	w := f.where(true)
+	out := map[ledger.LightState]int{}
+	err := eachRow(ctx, s.r(), "SELECT l.light, COUNT(*) FROM tasks t JOIN task_lights l ON l.task_id = t.id WHERE "+w.sql()+" GROUP BY l.light", w.args,
+		func(sc func(...any) error) error {
+			var st string
+			var n int
+			err := sc(&st, &n)
+			out[ledger.LightState(st)] = n
+			return err
+		})
+	return out, err
+}
+
+// freshenFor makes current the lights a filter by light reads.
+func (s *Store) freshenFor(ctx context.Context, f TaskFilter) error {
+	if f.NoticeID != 0 {
+		return s.FreshenLights(ctx, f.NoticeID)
+	}
+	return s.FreshenAllLights(ctx)
 }

@@ -53,6 +53,8 @@ type Task struct {
 	Version      int
 	UpdatedAt    time.Time
 	Assignments  []Assignment // lead, then support, then responsible, in printed order
+	ClosedOn     notice.Date  // the office accepted a report asking to close it (已办结)
+	Light        ledger.Light // as of today, with its reason
 }
 
 // Name is how a person names the task (notice.Task.Name).
@@ -152,6 +154,7 @@ type TaskFilter struct {
 	Leader   string
 	Heading  string
 	Query    string // words in the text, or the task's number
+	Light    ledger.LightState
 	Scope    Scope
 	Limit    int
 	Offset   int
@@ -222,23 +225,27 @@ func (f TaskFilter) where(withHeading bool) *where {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w.add(`(t.text LIKE ? ESCAPE '\' OR t.number = ?)`, "%"+likeEscape.Replace(q)+"%", q)
 	}
+	if f.Light != "" {
+		w.add("t.id IN (SELECT l.task_id FROM task_lights l WHERE l.light = ?)", string(f.Light))
+	}
 	w.scope(f.Scope)
 	return w
 }
 
 const taskCols = `t.id, t.notice_id, n.title, n.doc_number, n.jurisdiction, t.seq, t.section, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
-	t.targets, t.line, t.version, t.updated_at`
+	t.targets, t.line, t.version, t.updated_at, t.closed_on`
 
 func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 	var t Task
-	var path, leaders, deadline, targets string
+	var path, leaders, deadline, targets, closed string
 	var updated int64
 	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Jurisdiction, &t.Seq, &t.Section, &t.No, &path, &t.Text, &leaders, &deadline,
-		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated); err != nil {
+		&t.DeadlineText, &targets, &t.Line, &t.Version, &updated, &closed); err != nil {
 		return nil, err
 	}
 	t.UpdatedAt = fromUnix(updated)
 	t.Deadline, _ = notice.ParseDate(deadline)
+	t.ClosedOn, _ = notice.ParseDate(closed)
 	if err := errors.Join(json.Unmarshal([]byte(path), &t.Path), json.Unmarshal([]byte(leaders), &t.Leaders),
 		json.Unmarshal([]byte(targets), &t.Targets)); err != nil {
 		return nil, fmt.Errorf("task %d: %w", t.ID, err)
@@ -248,6 +255,11 @@ func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 
 // Tasks returns the tasks f selects in ledger order, with their units.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
+	if f.Light != "" {
+		if err := s.freshenFor(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	w := f.where(true)
 	query := "SELECT " + taskCols + " FROM tasks t JOIN notices n ON n.id = t.notice_id WHERE " + w.sql() +
 		" ORDER BY n.year DESC, t.notice_id DESC, t.seq"
@@ -272,7 +284,10 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, s.loadAssignments(ctx, s.r(), out)
+	if err := s.loadAssignments(ctx, s.r(), out); err != nil {
+		return nil, err
+	}
+	return out, s.loadLights(ctx, out)
 }
 
 // loadAssignments fills the units of ts, a page at a time.
@@ -325,6 +340,11 @@ func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
 
 // CountTasks is the number of tasks f selects.
 func (s *Store) CountTasks(ctx context.Context, f TaskFilter) (int, error) {
+	if f.Light != "" {
+		if err := s.freshenFor(ctx, f); err != nil {
+			return 0, err
+		}
+	}
 	w := f.where(true)
 	var n int
 	err := s.r().row(ctx, "SELECT COUNT(*) FROM tasks t WHERE "+w.sql(), w.args...).Scan(&n)
@@ -343,6 +363,11 @@ type Count struct {
 // HeadingCounts counts the tasks f selects under each heading, whatever
 // heading f itself asks for, in the notice's order.
 func (s *Store) HeadingCounts(ctx context.Context, f TaskFilter) ([]Count, error) {
+	if f.Light != "" {
+		if err := s.freshenFor(ctx, f); err != nil {
+			return nil, err
+		}
+	}
 	w := f.where(false)
 	rows, err := s.r().query(ctx, "SELECT t.heading, COUNT(*) FROM tasks t WHERE "+w.sql()+
 		" GROUP BY t.heading ORDER BY MIN(t.notice_id), MIN(t.seq)", w.args...)
@@ -393,7 +418,11 @@ func (s *Store) Leaders(ctx context.Context, sc Scope) ([]Count, error) {
 // Task returns one task if sc may see it; a task outside the scope is
 // ErrNotFound, so that its existence is not disclosed.
 func (s *Store) Task(ctx context.Context, id int64, sc Scope) (*Task, error) {
-	return getTask(ctx, s.r(), s, id, sc)
+	t, err := getTask(ctx, s.r(), s, id, sc)
+	if err != nil {
+		return nil, err
+	}
+	return t, s.loadLights(ctx, []*Task{t})
 }
 
 func getTask(ctx context.Context, x q, s *Store, id int64, sc Scope) (*Task, error) {
@@ -464,6 +493,10 @@ func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFie
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return &StaleError{Current: cur}
+		}
+		// a new deadline or lead unit changes the pace and who reports
+		if err := invalidateLights(ctx, x, id); err != nil {
+			return err
 		}
 		for _, del := range []string{"DELETE FROM task_leaders WHERE task_id = ?", "DELETE FROM assignments WHERE task_id = ?"} {
 			if _, err := x.exec(ctx, del, id); err != nil {

@@ -33,6 +33,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/v1/tasks", roles: allRoles, h: s.apiTasks},
 		{pattern: "GET /api/v1/tasks/{id}", roles: allRoles, h: s.apiTask},
 		{pattern: "PATCH /api/v1/tasks/{id}", roles: staff, h: s.apiTaskPatch},
+		{pattern: "GET /api/v1/lights", roles: allRoles, h: s.apiLights},
 		{pattern: "GET /api/v1/units", roles: readers, h: s.apiUnits},
 	}
 }
@@ -101,6 +102,12 @@ type apiTaskJSON struct {
 	Targets      []notice.Target `json:"targets"`
 	Version      int             `json:"version"`
 	UpdatedAt    string          `json:"updated_at"` // RFC 3339
+	ClosedOn     notice.Date     `json:"closed_on"`  // 已办结, or null
+	Light        string          `json:"light"`      // overdue, lagging, on_pace, ahead, not_started, closed
+	LightLabel   string          `json:"light_label"`
+	LightReason  string          `json:"light_reason"`
+	Pace         int             `json:"pace"`    // 序时进度, percent
+	Percent      *int            `json:"percent"` // latest reported percent complete, or null
 }
 
 func apiTaskOf(t *store.Task, loc *time.Location) apiTaskJSON {
@@ -108,7 +115,8 @@ func apiTaskOf(t *store.Task, loc *time.Location) apiTaskJSON {
 		Text: t.Text, Lead: orEmpty(t.Units(store.Lead)), Support: orEmpty(t.Units(store.Support)),
 		Responsible: orEmpty(t.Units(store.Responsible)), Leaders: orEmpty(t.Leaders), Deadline: t.Deadline,
 		DeadlineText: t.DeadlineText, Targets: orEmpty(t.Targets), Version: t.Version,
-		UpdatedAt: rfc3339(t.UpdatedAt, loc)}
+		UpdatedAt: rfc3339(t.UpdatedAt, loc), ClosedOn: t.ClosedOn, Light: string(t.Light.State), LightLabel: t.Light.State.Label(),
+		LightReason: t.Light.Reason, Pace: t.Light.Pace, Percent: t.Light.Percent}
 }
 
 // apiTaskList is a page of tasks and how many there are in all.
@@ -291,6 +299,13 @@ func apiTaskFilter(r *http.Request) (store.TaskFilter, error) {
 		f.Role = role
 	default:
 		return f, badRequest(fmt.Sprintf("参数 role 只能是 lead（牵头）、support（配合）或 responsible（责任），收到 %q。", role))
+	}
+	if v := q.Get("light"); v != "" {
+		l, ok := ledger.ParseLight(v)
+		if !ok {
+			return f, badRequest(fmt.Sprintf("参数 light 只能是 overdue、lagging、on_pace、ahead、not_started 或 closed，收到 %q。", v))
+		}
+		f.Light = l
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -590,5 +605,35 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 			Members: members, Lead: u.Lead, Support: u.Support, Responsible: u.Resp})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"units": out})
+	return nil
+}
+
+// apiLightsJSON is GET /api/v1/lights: the tasks a filter selects counted
+// by light, as the ledger's counts show them.
+type apiLightsJSON struct {
+	Total  int            `json:"total"`
+	Counts map[string]int `json:"counts"` // every light, zero included
+	Pace   string         `json:"today"`  // the day the lights are reckoned for
+}
+
+func (s *Server) apiLights(w http.ResponseWriter, r *http.Request) error {
+	f, err := apiTaskFilter(r)
+	if err != nil {
+		return err
+	}
+	f.Scope = userFrom(r).Scope()
+	if err := s.checkFilter(r.Context(), f); err != nil {
+		return err
+	}
+	cs, err := s.lightCounts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := apiLightsJSON{Counts: map[string]int{}, Pace: s.store.Today().String()}
+	for _, c := range cs {
+		out.Counts[string(c.Light)] = c.N
+		out.Total += c.N
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/office"
 	"duban/internal/store"
 )
@@ -48,6 +49,7 @@ type ledgerQuery struct {
 	Leader  string
 	Heading string
 	Q       string
+	Light   ledger.LightState
 	Page    int
 }
 
@@ -60,6 +62,13 @@ func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 			return q, badRequest("筛选条件中的单位无效。")
 		}
 		q.Unit = id
+	}
+	if v := v.Get("light"); v != "" {
+		l, ok := ledger.ParseLight(v)
+		if !ok {
+			return q, badRequest("筛选条件中的状态灯无效。")
+		}
+		q.Light = l
 	}
 	switch q.Role {
 	case "", store.Lead, store.Support, store.Responsible:
@@ -104,7 +113,7 @@ func (s *Server) checkFilter(ctx context.Context, f store.TaskFilter) error {
 
 func (q ledgerQuery) filter(noticeID int64, sc store.Scope) store.TaskFilter {
 	return store.TaskFilter{NoticeID: noticeID, UnitID: q.Unit, Role: q.Role, Leader: q.Leader, Heading: q.Heading,
-		Query: q.Q, Scope: sc}
+		Query: q.Q, Light: q.Light, Scope: sc}
 }
 
 // URL is the query string of these filters on another page.
@@ -121,7 +130,7 @@ func (q ledgerQuery) values() url.Values {
 	if q.Unit != 0 {
 		v.Set("unit", strconv.FormatInt(q.Unit, 10))
 	}
-	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q} {
+	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light)} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -135,9 +144,15 @@ func (q ledgerQuery) WithHeading(h string) template.URL {
 	return q.URL(1)
 }
 
+// WithLight is the query for one light of the counts.
+func (q ledgerQuery) WithLight(l ledger.LightState) template.URL {
+	q.Light = l
+	return q.URL(1)
+}
+
 // Filtered reports whether any filter is set.
 func (q ledgerQuery) Filtered() bool {
-	return q.Unit != 0 || q.Role != "" || q.Leader != "" || q.Heading != "" || q.Q != ""
+	return q.Unit != 0 || q.Role != "" || q.Leader != "" || q.Heading != "" || q.Q != "" || q.Light != ""
 }
 
 // ledgerRow is a task of the table, preceded by its heading when the
@@ -156,6 +171,7 @@ type noticePage struct {
 	Headings []store.Count
 	Total    int            // tasks the filters select
 	ByRole   map[string]int // with a unit filter: its tasks in each role
+	ByLight  []lightCount   // the tasks the other filters select, by light
 	Rows     []ledgerRow
 	Page     int
 	Pager    *pager // nil on one page
@@ -203,6 +219,9 @@ func (s *Server) noticeShow(w http.ResponseWriter, r *http.Request) error {
 		if p.ByRole, err = s.store.RoleCounts(ctx, f); err != nil {
 			return err
 		}
+	}
+	if p.ByLight, err = s.lightCounts(ctx, f); err != nil {
+		return err
 	}
 	page, pages := q.page(p.Total)
 	p.Page, p.Pager = page, newPager(r.URL.Path, q.values(), page, pages)
@@ -279,4 +298,25 @@ func (s *Server) noticeDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.redirect(w, r, "/", "通知及其全部任务已删除；审计日志保留删除记录。")
+}
+
+// lightCount is how many tasks show one light.
+type lightCount struct {
+	Light ledger.LightState
+	N     int
+}
+
+// lightCounts counts by light the tasks f selects, whatever light f asks
+// for, in the order of ledger.Lights.
+func (s *Server) lightCounts(ctx context.Context, f store.TaskFilter) ([]lightCount, error) {
+	f.Light = ""
+	m, err := s.store.LightCounts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]lightCount, 0, len(ledger.Lights))
+	for _, l := range ledger.Lights {
+		out = append(out, lightCount{l, m[l]})
+	}
+	return out, nil
 }

@@ -79,6 +79,8 @@ func TestLedgerFiltersAndEscaping(t *testing.T) {
 		"?heading=" + url.QueryEscape("二、惠民生"):         1,
 		"?q=" + url.QueryEscape("投资"):                  1,
 		"?q=" + url.QueryEscape("没有的词"):                0,
+		"?light=overdue":                               3, // quarterly in 2026, nothing filed
+		"?light=ahead":                                 0,
 	} {
 		if got := count(q); got != want {
 			t.Errorf("%q shows %d tasks; want %d", q, got, want)
@@ -87,7 +89,19 @@ func TestLedgerFiltersAndEscaping(t *testing.T) {
 	if code, _ := ts.get(office, path+"?role=boss"); code != bad {
 		t.Errorf("unknown role: %d", code)
 	}
+	if code, _ := ts.get(office, path+"?light=red"); code != bad {
+		t.Errorf("unknown light: %d", code)
+	}
+	// The counts by light link to the filtered ledger; the task page says why.
 	_, body := ts.get(office, path)
+	if !strings.Contains(body, `href="?light=overdue"`) || !strings.Contains(body, "逾期 <b>3</b>") {
+		t.Error("the ledger does not count its overdue tasks with a link to them")
+	}
+	_, body = ts.get(office, fmt.Sprintf("/tasks/%d", ts.tasks[0].ID))
+	if !strings.Contains(body, `id="light"`) || !strings.Contains(body, "应报") || !strings.Contains(body, "未报送，已逾期") {
+		t.Error("the task page does not give its light's reason")
+	}
+	_, body = ts.get(office, path)
 	if strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, "&lt;script&gt;alert(1)") {
 		t.Error("task text is not escaped on the ledger page")
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
 )
@@ -50,6 +51,7 @@ func funcs(loc *time.Location) template.FuncMap {
 		// roleOf pairs a task with a role for the "roleunits" template.
 		"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
 		"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+		"lights": func() []ledger.LightState { return ledger.Lights },
 	}
 }
 
