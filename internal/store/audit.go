@@ -55,6 +55,8 @@ const (
 	ActionReturn = "return" // the office returns it with a comment
 	ActionAccept = "accept" // the office accepts it; a report asking to close closes the task
 	ActionDelete = "delete"
+	ActionClose  = "close"  // the task is closed (已办结) by an accepted report
+	ActionAttach = "attach" // a file added to a report
 )
 
 // AuditEntry is one change: who, when, the values before and after.

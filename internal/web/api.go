@@ -25,7 +25,7 @@ import (
 
 // apiRoutes is the JSON API, each endpoint with the roles it admits.
 func (s *Server) apiRoutes() []route {
-	return []route{
+	rs := []route{
 		{pattern: "GET /api/v1/notices", roles: allRoles, h: s.apiNotices},
 		{pattern: "POST /api/v1/notices", roles: staff, h: s.apiNoticeImport},
 		{pattern: "GET /api/v1/notices/{id}", roles: allRoles, h: s.apiNotice},
@@ -36,6 +36,7 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/v1/lights", roles: allRoles, h: s.apiLights},
 		{pattern: "GET /api/v1/units", roles: readers, h: s.apiUnits},
 	}
+	return append(rs, s.reportAPIRoutes()...)
 }
 
 // Limits of the API.

@@ -115,6 +115,11 @@ func TestAPIRoles(t *testing.T) {
 		}
 		return fmt.Sprintf(`{"version": %d, "title": "2026年重点工作分工方案（第%d版）"}`, cur.Version, cur.Version)
 	}
+	periods, err := ts.store.Periods(ctx, ts.noticeID)
+	if err != nil || len(periods) != 4 {
+		t.Fatalf("periods %v %v", periods, err)
+	}
+	q3 := func(task int64) string { return fmt.Sprintf("/api/v1/tasks/%d/reports/%d", task, periods[2].ID) }
 	type want map[string]int
 	cases := []struct {
 		pattern, method, path, ctype string
@@ -148,6 +153,21 @@ func TestAPIRoles(t *testing.T) {
 			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"GET /api/v1/units", "GET", "/api/v1/units", "", nil,
 			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		// reports: task 1 is unit A's to write, task 2 unit B's with unit A supporting; the third quarter is open
+		{"GET /api/v1/inbox", "GET", "/api/v1/inbox", "", nil,
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 200, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/tasks/{id}/reports/{period}", "GET", q3(t1), "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 404, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		{"PUT /api/v1/tasks/{id}/reports/{period}", "PUT", q3(t1), "application/json", func() string { return `{"version":0,"progress":"完成前期工作","percent":60}` },
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 404, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/tasks/{id}/reports/{period}/submit", "POST", q3(t1) + "/submit", "application/json", func() string { return `{"version":0}` },
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 404, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"PUT /api/v1/tasks/{id}/reports/{period}/part", "PUT", q3(t2) + "/part", "application/json", func() string { return `{"version":0,"text":"配合完成"}` },
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/reports", "GET", "/api/v1/reports", "", nil,
+			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/reports/{id}/review", "POST", "/api/v1/reports/999999/review", "application/json", func() string { return `{"version":1,"action":"accept"}` },
+			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 	}
 
 	covered := map[string]bool{}

@@ -52,6 +52,15 @@ func funcs(loc *time.Location) template.FuncMap {
 		"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
 		"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
 		"lights": func() []ledger.LightState { return ledger.Lights },
+		// actual is a report's value for the task's i-th target.
+		"actual": func(r *ledger.Report, i int) string {
+			for _, a := range r.Actuals {
+				if a.Target == i {
+					return a.Value
+				}
+			}
+			return ""
+		},
 	}
 }
 

@@ -1,0 +1,164 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"duban/internal/ledger"
+)
+
+// yearSite is the test site on 2026-07-02: the second quarter (due 6月30日)
+// is open and late, the third not yet open.
+func yearSite(t *testing.T) (*site, []ledger.Period) {
+	ts := newSite(t)
+	now := time.Date(2026, 7, 2, 2, 0, 0, 0, time.UTC)
+	ts.store.SetClock(func() time.Time { return now })
+	ps, err := ts.store.Periods(context.Background(), ts.noticeID)
+	if err != nil || len(ps) != 4 {
+		t.Fatalf("periods %v %v", ps, err)
+	}
+	return ts, ps
+}
+
+func TestReportRoutesAsEveryRole(t *testing.T) {
+	ts, ps := yearSite(t)
+	t1, t2 := ts.tasks[0].ID, ts.tasks[1].ID
+	q2 := func(task int64) string { return fmt.Sprintf("/tasks/%d/reports/%d", task, ps[1].ID) }
+	ts.walk(t, []routeCase{
+		//                                                          anon  admin office unit unit2 leader viewer
+		{"GET", "/inbox", nil, access{see, forb, forb, ok, ok, forb, forb}},
+		{"POST", "/inbox/submit", url.Values{}, access{unau, forb, forb, see, see, forb, forb}},
+		{"GET", q2(t1), nil, access{see, ok, ok, ok, nf, ok, ok}},
+		{"GET", q2(t2), nil, access{see, ok, ok, ok, ok, nf, ok}}, // unit A supports task 2
+		{"GET", fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[0].ID+999), nil, access{see, nf, nf, nf, nf, nf, nf}},
+		{"POST", q2(t1), url.Values{"version": {"0"}, "progress": {"草稿"}, "action": {"save"}}, access{unau, forb, forb, see, nf, forb, forb}},
+		{"POST", q2(t2) + "/part", url.Values{"version": {"0"}, "part": {"配合"}}, access{unau, forb, forb, see, forb, forb, forb}},
+		{"POST", q2(t1) + "/attachments", url.Values{}, access{unau, forb, forb, bad, nf, forb, forb}},
+		{"GET", "/attachments/99999", nil, access{see, nf, nf, nf, nf, nf, nf}},
+		{"POST", "/attachments/99999/delete", nil, access{unau, forb, forb, nf, nf, forb, forb}},
+		{"GET", "/review", nil, access{see, ok, ok, forb, forb, forb, forb}},
+		{"POST", "/reports/99999/review", url.Values{"action": {"accept"}}, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"POST", "/review/accept", url.Values{}, access{unau, see, see, forb, forb, forb, forb}},
+	})
+}
+
+// upload posts a file to a report's attachments.
+func (ts *site) upload(c *http.Client, path, name string, data []byte) (int, string) {
+	ts.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	resp, err := c.Post(ts.srv.URL+path, mw.FormDataContentType(), &body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// The unit files a report with an attachment, the support unit adds its
+// part, the office returns it, the unit sees why and resubmits, the office
+// accepts; no other unit reads any of it.
+func TestReportFlowByPage(t *testing.T) {
+	ts, ps := yearSite(t)
+	t1, t2 := ts.tasks[0].ID, ts.tasks[1].ID
+	unitA, unitB, office := ts.client("unit"), ts.client("unit2"), ts.client("office")
+	path := fmt.Sprintf("/tasks/%d/reports/%d", t2, ps[1].ID) // unit B leads task 2, unit A supports
+
+	_, body := ts.get(unitB, "/inbox")
+	if !strings.Contains(body, fmt.Sprintf(`data-task-id="%d"`, t2)) || !strings.Contains(body, "已逾期") {
+		t.Fatalf("unit B's inbox lacks its overdue second quarter:\n%.2000s", body)
+	}
+	code, _, _ := ts.post(unitB, path, url.Values{"version": {"0"}, "progress": {"完成促消费活动12场"}, "percent": {"40"}, "action": {"save"}})
+	if code != see {
+		t.Fatalf("save: %d", code)
+	}
+	if code, _ := ts.upload(unitB, path+"/attachments", "进展.pdf", []byte("%PDF-1.4\n%fake but a PDF by its header\n")); code != see {
+		t.Fatalf("upload a PDF: %d", code)
+	}
+	if code, _ := ts.upload(unitB, path+"/attachments", "脚本.pdf", []byte("<html><script>alert(1)</script>")); code != bad {
+		t.Errorf("an HTML file named .pdf: %d, want 400", code)
+	}
+	code, _, _ = ts.post(unitA, path+"/part", url.Values{"version": {"0"}, "part": {"发改委配合完成项目储备"}})
+	if code != see {
+		t.Fatalf("support part: %d", code)
+	}
+	_, body = ts.get(unitB, path)
+	if !strings.Contains(body, "发改委配合完成项目储备") || !strings.Contains(body, "进展.pdf") {
+		t.Fatalf("the lead unit does not see the support part and the file:\n%.3000s", body)
+	}
+	v := regexpVersion(t, body)
+	code, body, _ = ts.post(unitB, path, url.Values{"version": {v}, "progress": {"完成促消费活动12场"}, "percent": {"40"}, "action": {"submit"}})
+	if code != see {
+		t.Fatalf("submit: %d %.500s", code, body)
+	}
+	// other units reach none of it
+	if code, _ := ts.get(ts.client("unit2"), fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[1].ID)); code != nf {
+		t.Errorf("unit B reads unit A's report: %d", code)
+	}
+	_, body = ts.get(office, "/review")
+	if !strings.Contains(body, "完成促消费活动12场") || !strings.Contains(body, "逾期") {
+		t.Fatalf("review queue:\n%.2000s", body)
+	}
+	rs, err := ts.store.ReviewQueue(context.Background(), reviewQuery{}.filter(ts.users["office"].Scope()))
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("queue %v %v", rs, err)
+	}
+	rep := rs[0].Report
+	code, _, _ = ts.post(office, fmt.Sprintf("/reports/%d/review", rep.ID), url.Values{"version": {fmt.Sprint(rep.Version)}, "action": {"return"}, "comment": {"请补充<b>资金</b>情况"}})
+	if code != see {
+		t.Fatalf("return: %d", code)
+	}
+	_, body = ts.get(unitB, path)
+	if !strings.Contains(body, `id="returned"`) || !strings.Contains(body, "请补充&lt;b&gt;资金&lt;/b&gt;情况") {
+		t.Fatalf("the unit does not see why it was returned (escaped):\n%.3000s", body)
+	}
+	_, body = ts.get(office, fmt.Sprintf("/tasks/%d", t2))
+	// the first quarter was never filed: that keeps the task red
+	if !strings.Contains(body, "3月31日应报第一季度进展，未报送") {
+		t.Errorf("task page light does not name the missing first quarter:\n%.3000s", body)
+	}
+	v = regexpVersion(t, body2(ts, unitB, path))
+	code, _, _ = ts.post(unitB, path, url.Values{"version": {v}, "progress": {"完成促消费活动12场，资金到位3亿元"}, "percent": {"50"}, "action": {"submit"}})
+	if code != see {
+		t.Fatalf("resubmit: %d", code)
+	}
+	rs, _ = ts.store.ReviewQueue(context.Background(), reviewQuery{}.filter(ts.users["office"].Scope()))
+	code, _, _ = ts.post(office, "/review/accept", url.Values{"report": {fmt.Sprint(rs[0].Report.ID)}})
+	if code != see {
+		t.Fatalf("accept: %d", code)
+	}
+	_, body = ts.get(unitB, path)
+	if !strings.Contains(body, "已采纳") || strings.Contains(body, `id="report-form"`) {
+		t.Errorf("accepted report is still editable or not shown accepted")
+	}
+	h, _ := ts.store.History(context.Background(), "report", rep.ID)
+	if len(h) < 4 {
+		t.Errorf("report history has %d entries", len(h))
+	}
+}
+
+func body2(ts *site, c *http.Client, path string) string {
+	_, b := ts.get(c, path)
+	return b
+}
+
+func regexpVersion(t *testing.T, body string) string {
+	t.Helper()
+	const mark = `name="version" value="`
+	i := strings.Index(body, mark)
+	if i < 0 {
+		t.Fatalf("no version on the page:\n%.2000s", body)
+	}
+	rest := body[i+len(mark):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
