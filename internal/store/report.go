@@ -518,6 +518,7 @@ type InboxItem struct {
 	Task      *Task
 	Period    ledger.Period
 	Owner     bool  // the unit writes the report; else it adds its part
+	Plan      bool  // the item is the task's 落实方案, not a progress report
 	OwnerID   int64 // the unit that owns the report
 	ReportID  int64 // 0 when nothing is saved yet
 	State     ledger.State
@@ -565,7 +566,23 @@ func (s *Store) Inbox(ctx context.Context, unitID int64) ([]InboxItem, error) {
 			continue
 		}
 		for _, p := range ps {
-			if p.Kind == ledger.PeriodPlan || !p.AppliesTo(t.Deadline) || !ledger.PeriodOpen(p, openDays[t.NoticeID], today) {
+			if !p.AppliesTo(t.Deadline) || !ledger.PeriodOpen(p, openDays[t.NoticeID], today) {
+				continue
+			}
+			if p.Kind == ledger.PeriodPlan {
+				if !owner {
+					continue // a plan is the owner's alone
+				}
+				it := InboxItem{Task: t, Period: p, Owner: true, OwnerID: unitID, Plan: true}
+				pl, err := planByKey(ctx, s.r(), t.ID, unitID)
+				if err != nil {
+					return nil, err
+				}
+				if pl != nil {
+					it.ReportID, it.State, it.Version, it.Submitted = pl.ID, pl.State, pl.Version, pl.SubmittedAt
+				}
+				it.Overdue = p.Due.Before(today) && (pl == nil || pl.State == ledger.Draft || pl.State == ledger.Returned)
+				out = append(out, it)
 				continue
 			}
 			// a contributor adds to each owner's report (usually one: the lead's)

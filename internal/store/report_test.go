@@ -289,3 +289,57 @@ func TestInboxBatchAndClose(t *testing.T) {
 		}
 	})
 }
+
+// A plan is the owner's alone, needs its leader, contact and milestones to
+// be submitted, and two reviewers acting on it: one wins, one is told.
+func TestPlanOwnerSubmitReview(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, s *store.Store) {
+		f := newYear(t, s)
+		pct := 50
+		in := &ledger.Plan{TaskID: f.task.ID, UnitID: f.support, Measures: "越权"}
+		if _, err := s.SavePlan(ctx, in, 0, f.suppBy); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a support unit saving the plan: %v", err)
+		}
+		in = &ledger.Plan{TaskID: f.task.ID, UnitID: f.lead, Measures: "分解任务",
+			Milestones: []ledger.Milestone{{Due: notice.NewDate(2026, 6, 30), Result: "开工", Percent: &pct}}}
+		p, err := s.SavePlan(ctx, in, 0, f.leadBy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitPlan(ctx, p.ID, p.Version, f.lead, f.leadBy); err == nil || !strings.Contains(err.Error(), "责任领导") {
+			t.Errorf("submitted without a leader: %v", err)
+		}
+		in.Leader, in.Contact, in.Phone = "王主任", "李科长", "0371-1234567"
+		if p, err = s.SavePlan(ctx, in, p.Version, f.leadBy); err != nil {
+			t.Fatal(err)
+		}
+		if p, err = s.SubmitPlan(ctx, p.ID, p.Version, f.lead, f.leadBy); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2)
+		for _, accept := range []bool{true, false} {
+			wg.Go(func() {
+				_, err := s.ReviewPlan(ctx, p.ID, p.Version, accept, "再细化", office)
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		var won int
+		for err := range errs {
+			if err == nil {
+				won++
+			} else if !stale(err) {
+				t.Errorf("second reviewer: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d reviewers won", won)
+		}
+		tl, err := s.TaskTimeline(ctx, f.task.ID)
+		if err != nil || len(tl) != 4 {
+			t.Errorf("timeline %d entries, %v; want save, save, submit, review", len(tl), err)
+		}
+	})
+}

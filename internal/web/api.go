@@ -36,7 +36,8 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/v1/lights", roles: allRoles, h: s.apiLights},
 		{pattern: "GET /api/v1/units", roles: readers, h: s.apiUnits},
 	}
-	return append(rs, s.reportAPIRoutes()...)
+	rs = append(rs, s.reportAPIRoutes()...)
+	return append(rs, s.planAPIRoutes()...)
 }
 
 // Limits of the API.

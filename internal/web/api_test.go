@@ -166,6 +166,17 @@ func TestAPIRoles(t *testing.T) {
 			want{"admin": 403, "office": 403, "unit": 200, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"GET /api/v1/reports", "GET", "/api/v1/reports", "", nil,
 			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/tasks/{id}/plan", "GET", fmt.Sprintf("/api/v1/tasks/%d/plan", t1), "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 404, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		{"PUT /api/v1/tasks/{id}/plan", "PUT", fmt.Sprintf("/api/v1/tasks/%d/plan", t1), "application/json",
+			func() string {
+				return `{"version":0,"measures":"分解项目清单","leader":"王主任","contact":"李科长","phone":"0371-1234567","milestones":[{"due":"2026-06-30","result":"开工","percent":40}]}`
+			},
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 404, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/tasks/{id}/plan/submit", "POST", fmt.Sprintf("/api/v1/tasks/%d/plan/submit", t1), "application/json", func() string { return `{"version":0}` },
+			want{"admin": 403, "office": 403, "unit": 200, "unit2": 404, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/plans/{id}/review", "POST", "/api/v1/plans/999999/review", "application/json", func() string { return `{"version":1,"action":"accept"}` },
+			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"POST /api/v1/reports/{id}/review", "POST", "/api/v1/reports/999999/review", "application/json", func() string { return `{"version":1,"action":"accept"}` },
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 	}

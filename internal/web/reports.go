@@ -65,55 +65,22 @@ var errNoReport = &httpError{code: http.StatusNotFound, msg: "报告不存在，
 // report it owns or contributes to and no other; readers reach any
 // owner's report of a task they see (?unit= chooses among several owners).
 func (s *Server) reportAccessFor(r *http.Request) (*reportAccess, error) {
-	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	a, err := s.taskAccess(r)
 	if err != nil {
-		return nil, errNoReport
+		return nil, err
 	}
 	pid, err := strconv.ParseInt(r.PathValue("period"), 10, 64)
 	if err != nil {
 		return nil, errNoReport
 	}
-	u := userFrom(r)
-	t, err := s.store.Task(ctx, id, u.Scope())
-	if errors.Is(err, store.ErrNotFound) {
+	p, err := s.store.Period(r.Context(), pid)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.NoticeID != a.Task.NoticeID || p.Kind == ledger.PeriodPlan)) {
 		return nil, errNoReport
 	}
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.Period(ctx, pid)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.NoticeID != t.NoticeID || p.Kind == ledger.PeriodPlan)) {
-		return nil, errNoReport
-	}
-	if err != nil {
-		return nil, err
-	}
-	owners, contributors, err := s.store.TaskOwners(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(owners) == 0 {
-		return nil, &httpError{code: http.StatusNotFound, msg: "该任务没有牵头或责任单位，无需报送进展。"}
-	}
-	a := &reportAccess{Task: t, Period: p, Owners: owners, OwnerID: owners[0]}
-	if v := r.URL.Query().Get("unit"); v != "" {
-		o, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || !slices.Contains(owners, o) {
-			return nil, errNoReport
-		}
-		a.OwnerID = o
-	}
-	if u.Role == store.RoleUnit {
-		switch {
-		case slices.Contains(owners, u.UnitID):
-			a.Owner, a.OwnerID = true, u.UnitID
-		case slices.Contains(contributors, u.UnitID):
-			a.Contributor = true
-		default:
-			return nil, errNoReport
-		}
-	}
+	a.Period = p
 	return a, nil
 }
 
@@ -462,6 +429,7 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request) error 
 type reviewPage struct {
 	Base
 	Items    []store.ReviewItem
+	Plans    []store.PlanItem
 	Notices  []*store.NoticeInfo
 	Periods  []ledger.Period
 	F        reviewQuery
@@ -515,6 +483,9 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := &reviewPage{Base: s.base(w, r, "审核报告"), F: q}
 	if p.Items, err = s.store.ReviewQueue(ctx, q.filter(store.Scope{})); err != nil {
+		return err
+	}
+	if p.Plans, err = s.store.PlansInState(ctx, ledger.Submitted, q.Notice); err != nil {
 		return err
 	}
 	if p.Notices, err = s.store.Notices(ctx, store.Scope{}); err != nil {

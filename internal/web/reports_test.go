@@ -46,7 +46,57 @@ func TestReportRoutesAsEveryRole(t *testing.T) {
 		{"GET", "/review", nil, access{see, ok, ok, forb, forb, forb, forb}},
 		{"POST", "/reports/99999/review", url.Values{"action": {"accept"}}, access{unau, nf, nf, forb, forb, forb, forb}},
 		{"POST", "/review/accept", url.Values{}, access{unau, see, see, forb, forb, forb, forb}},
+		{"GET", fmt.Sprintf("/tasks/%d/plan", t1), nil, access{see, ok, ok, ok, nf, ok, ok}},
+		{"GET", fmt.Sprintf("/tasks/%d/plan", t2), nil, access{see, ok, ok, ok, ok, nf, ok}},
+		{"POST", fmt.Sprintf("/tasks/%d/plan", t1), url.Values{"version": {"0"}, "measures": {"措施"}, "action": {"save"}}, access{unau, forb, forb, see, nf, forb, forb}},
+		{"POST", fmt.Sprintf("/tasks/%d/plan", t2), url.Values{"version": {"0"}, "measures": {"措施"}, "action": {"save"}}, access{unau, forb, forb, forb, see, forb, forb}},
+		{"POST", "/plans/99999/review", url.Values{"action": {"accept"}}, access{unau, nf, nf, forb, forb, forb, forb}},
 	})
+}
+
+// A unit files a plan with two milestones; the office returns it, then
+// accepts it; a milestone missed turns the task yellow with its reason.
+func TestPlanFlowByPage(t *testing.T) {
+	ts, ps := yearSite(t)
+	t1 := ts.tasks[0].ID
+	unitA, office := ts.client("unit"), ts.client("office")
+	path := fmt.Sprintf("/tasks/%d/plan", t1)
+	form := url.Values{"version": {"0"}, "measures": {"分解投资任务到项目"}, "leader": {"王主任"}, "contact": {"李科长"}, "phone": {"0371-1234567"},
+		"m_due": {"2026-06-30", "2026-09-30", ""}, "m_result": {"新开工项目100个", "完成投资3000亿元", ""}, "m_percent": {"40", "70", ""}, "action": {"submit"}}
+	if code, body, _ := ts.post(unitA, path, form); code != see {
+		t.Fatalf("submit plan: %d %.500s", code, body)
+	}
+	_, body := ts.get(office, "/review")
+	if !strings.Contains(body, "分解投资任务到项目") {
+		t.Fatalf("the plan is not in the review list")
+	}
+	pl, err := ts.store.Plan(context.Background(), t1, ts.unitA.ID)
+	if err != nil || len(pl.Milestones) != 2 || pl.State != ledger.Submitted {
+		t.Fatalf("stored plan %+v %v", pl, err)
+	}
+	ts.post(office, fmt.Sprintf("/plans/%d/review", pl.ID), url.Values{"version": {fmt.Sprint(pl.Version)}, "action": {"return"}, "comment": {"节点要具体到月"}})
+	_, body = ts.get(unitA, path)
+	if !strings.Contains(body, "节点要具体到月") || !strings.Contains(body, `id="plan-form"`) {
+		t.Fatalf("the unit does not see the return and its form")
+	}
+	form.Set("version", regexpVersion(t, body))
+	if code, _, _ := ts.post(unitA, path, form); code != see {
+		t.Fatalf("resubmit plan: %d", code)
+	}
+	pl, _ = ts.store.Plan(context.Background(), t1, ts.unitA.ID)
+	ts.post(office, fmt.Sprintf("/plans/%d/review", pl.ID), url.Values{"version": {fmt.Sprint(pl.Version)}, "action": {"accept"}})
+	// Q1 filed; Q2 reported at 30%, below the 40% the 6月30日 milestone promised
+	ts.post(unitA, fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[0].ID), url.Values{"version": {"0"}, "progress": {"储备项目"}, "percent": {"10"}, "action": {"submit"}})
+	code, _, _ := ts.post(unitA, fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[1].ID), url.Values{"version": {"0"}, "progress": {"开工82个"}, "percent": {"30"}, "action": {"submit"}})
+	if code != see {
+		t.Fatalf("report: %d", code)
+	}
+	_, body = ts.get(office, fmt.Sprintf("/tasks/%d", t1))
+	for _, want := range []string{"欠进度", "时间节点6月30日应完成40%（新开工项目100个），报告进度30%", "采纳 省发展改革委的落实方案", "报送 省发展改革委的第二季度进展报告"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("task page lacks %q", want)
+		}
+	}
 }
 
 // upload posts a file to a report's attachments.

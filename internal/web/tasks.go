@@ -17,9 +17,30 @@ import (
 
 type taskPage struct {
 	Base
-	Task    *store.Task
-	History []historyEntry
-	CanEdit bool
+	Task     *store.Task
+	History  []historyEntry
+	CanEdit  bool
+	Owners   []ownerRow // the plan and each period's report of every owner unit
+	Periods  []ledger.Period
+	Timeline []timelineEntry
+}
+
+// ownerRow is one owner unit's plan and reports on the task page.
+type ownerRow struct {
+	UnitID  int64
+	Unit    string
+	Plan    ledger.State // "" when none is saved
+	Reports []ledger.State
+	Late    []bool
+}
+
+// timelineEntry is one step of the task's plans and reports, with the
+// text as it stood.
+type timelineEntry struct {
+	At     time.Time
+	User   string
+	What   string
+	Fields []fieldChange // Label and After only
 }
 
 type historyEntry struct {
@@ -48,7 +69,13 @@ func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &taskPage{Base: s.base(w, r, t.Name()+"任务"), Task: t, CanEdit: u.CanEdit()}
 	for _, e := range h {
+		if e.Action == store.ActionClose {
+			continue // on the timeline
+		}
 		p.History = append(p.History, historyEntry{At: e.At, User: e.UserName, Changes: taskChanges(e.Before, e.After)})
+	}
+	if err := s.fillYear(r, p); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "task", p)
 }

@@ -49,9 +49,10 @@ func funcs(loc *time.Location) template.FuncMap {
 		"path": func(p []string) string { return strings.Join(p, " › ") },
 		"qs":   queryString,
 		// roleOf pairs a task with a role for the "roleunits" template.
-		"roleOf": func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
-		"roles":  func() []string { return []string{store.Lead, store.Support, store.Responsible} },
-		"lights": func() []ledger.LightState { return ledger.Lights },
+		"roleOf":     func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
+		"roles":      func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+		"lights":     func() []ledger.LightState { return ledger.Lights },
+		"stateLabel": func(st ledger.State) string { return st.Label() },
 		// actual is a report's value for the task's i-th target.
 		"actual": func(r *ledger.Report, i int) string {
 			for _, a := range r.Actuals {
