@@ -155,6 +155,8 @@ type TaskFilter struct {
 	Heading  string
 	Query    string // words in the text, or the task's number
 	Light    ledger.LightState
+	PeriodID int64  // with Report: the period whose reports are asked about
+	Report   string // ReportFilters: tasks whose report for PeriodID is in this state
 	Scope    Scope
 	Limit    int
 	Offset   int
@@ -227,6 +229,9 @@ func (f TaskFilter) where(withHeading bool) *where {
 	}
 	if f.Light != "" {
 		w.add("t.id IN (SELECT l.task_id FROM task_lights l WHERE l.light = ?)", string(f.Light))
+	}
+	if f.Report != "" && f.PeriodID != 0 {
+		w.report(f.PeriodID, f.Report, f.UnitID)
 	}
 	w.scope(f.Scope)
 	return w

@@ -37,7 +37,8 @@ func (s *Server) apiRoutes() []route {
 		{pattern: "GET /api/v1/units", roles: readers, h: s.apiUnits},
 	}
 	rs = append(rs, s.reportAPIRoutes()...)
-	return append(rs, s.planAPIRoutes()...)
+	rs = append(rs, s.planAPIRoutes()...)
+	return append(rs, s.overviewAPIRoutes()...)
 }
 
 // Limits of the API.

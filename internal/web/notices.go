@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,8 @@ type ledgerQuery struct {
 	Heading string
 	Q       string
 	Light   ledger.LightState
+	Period  int64  // with Report
+	Report  string // store.ReportFilters
 	Page    int
 }
 
@@ -69,6 +72,19 @@ func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 			return q, badRequest("筛选条件中的状态灯无效。")
 		}
 		q.Light = l
+	}
+	if s := v.Get("period"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return q, badRequest("筛选条件中的报送期无效。")
+		}
+		q.Period = id
+	}
+	if s := v.Get("report"); s != "" {
+		if !slices.Contains(store.ReportFilters, s) || q.Period == 0 {
+			return q, badRequest("筛选条件中的报告状态无效（须与报送期一起使用）。")
+		}
+		q.Report = s
 	}
 	switch q.Role {
 	case "", store.Lead, store.Support, store.Responsible:
@@ -113,7 +129,7 @@ func (s *Server) checkFilter(ctx context.Context, f store.TaskFilter) error {
 
 func (q ledgerQuery) filter(noticeID int64, sc store.Scope) store.TaskFilter {
 	return store.TaskFilter{NoticeID: noticeID, UnitID: q.Unit, Role: q.Role, Leader: q.Leader, Heading: q.Heading,
-		Query: q.Q, Light: q.Light, Scope: sc}
+		Query: q.Q, Light: q.Light, PeriodID: q.Period, Report: q.Report, Scope: sc}
 }
 
 // URL is the query string of these filters on another page.
@@ -130,7 +146,10 @@ func (q ledgerQuery) values() url.Values {
 	if q.Unit != 0 {
 		v.Set("unit", strconv.FormatInt(q.Unit, 10))
 	}
-	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light)} {
+	if q.Period != 0 {
+		v.Set("period", strconv.FormatInt(q.Period, 10))
+	}
+	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light), "report": q.Report} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -152,7 +171,7 @@ func (q ledgerQuery) WithLight(l ledger.LightState) template.URL {
 
 // Filtered reports whether any filter is set.
 func (q ledgerQuery) Filtered() bool {
-	return q.Unit != 0 || q.Role != "" || q.Leader != "" || q.Heading != "" || q.Q != "" || q.Light != ""
+	return q.Unit != 0 || q.Role != "" || q.Leader != "" || q.Heading != "" || q.Q != "" || q.Light != "" || q.Report != ""
 }
 
 // ledgerRow is a task of the table, preceded by its heading when the

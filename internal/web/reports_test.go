@@ -51,7 +51,56 @@ func TestReportRoutesAsEveryRole(t *testing.T) {
 		{"POST", fmt.Sprintf("/tasks/%d/plan", t1), url.Values{"version": {"0"}, "measures": {"措施"}, "action": {"save"}}, access{unau, forb, forb, see, nf, forb, forb}},
 		{"POST", fmt.Sprintf("/tasks/%d/plan", t2), url.Values{"version": {"0"}, "measures": {"措施"}, "action": {"save"}}, access{unau, forb, forb, forb, see, forb, forb}},
 		{"POST", "/plans/99999/review", url.Values{"action": {"accept"}}, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"GET", fmt.Sprintf("/notices/%d/overview", ts.noticeID), nil, access{see, ok, ok, forb, forb, ok, ok}},
+		{"GET", fmt.Sprintf("/notices/%d/periods", ts.noticeID), nil, access{see, ok, ok, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/notices/%d/periods", ts.noticeID), url.Values{"label": {"上半年"}, "start": {"2026-01-01"}, "due": {"2026-07-05"}}, access{unau, see, see, forb, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/notices/%d/reporting", ts.noticeID), url.Values{"open_days": {"10"}, "tolerance": {"10"}}, access{unau, see, see, forb, forb, forb, forb}},
+		{"POST", "/periods/99999/edit", url.Values{"label": {"x"}}, access{unau, nf, nf, forb, forb, forb, forb}},
+		{"POST", "/periods/99999/delete", nil, access{unau, nf, nf, forb, forb, forb, forb}},
 	})
+}
+
+// The overview counts the current period's reports and lights, lists the
+// late unit first, and each count opens the tasks behind it.
+func TestOverviewCountsAndLinks(t *testing.T) {
+	ts, ps := yearSite(t)
+	t1, t2 := ts.tasks[0].ID, ts.tasks[1].ID
+	unitB, office := ts.client("unit2"), ts.client("office")
+	if code, _, _ := ts.post(unitB, fmt.Sprintf("/tasks/%d/reports/%d", t2, ps[1].ID), url.Values{"version": {"0"}, "progress": {"开展促消费活动"}, "percent": {"50"}, "action": {"submit"}}); code != see {
+		t.Fatalf("submit: %d", code)
+	}
+	_, body := ts.get(office, fmt.Sprintf("/notices/%d/overview", ts.noticeID))
+	for _, want := range []string{`id="current-period">第二季度进展`, `report=owed"><b>2</b>`, `report=missing"><b>1</b>`, `report=late"><b>1</b>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	if a, b := strings.Index(body, "省发展改革委"), strings.Index(body, "省商务厅"); a < 0 || b < 0 || a > b {
+		t.Errorf("the unit with a missing report is not listed first")
+	}
+	rows := func(q string) string {
+		_, b := ts.get(office, fmt.Sprintf("/notices/%d?%s", ts.noticeID, q))
+		var ids []string
+		for _, id := range []int64{t1, t2} {
+			if strings.Contains(b, fmt.Sprintf(`data-task-id="%d"`, id)) {
+				ids = append(ids, fmt.Sprint(id))
+			}
+		}
+		return strings.Join(ids, ",")
+	}
+	if got := rows(fmt.Sprintf("period=%d&report=missing", ps[1].ID)); got != fmt.Sprint(t1) {
+		t.Errorf("missing links to tasks %q, want %d", got, t1)
+	}
+	if got := rows(fmt.Sprintf("period=%d&report=late", ps[1].ID)); got != fmt.Sprint(t2) {
+		t.Errorf("late links to tasks %q, want %d", got, t2)
+	}
+	if code, _ := ts.get(office, fmt.Sprintf("/notices/%d?report=late", ts.noticeID)); code != bad {
+		t.Errorf("a report filter without a period: %d", code)
+	}
+	code, body := ts.api("GET", fmt.Sprintf("/api/v1/notices/%d/overview", ts.noticeID), ts.token("office"), "")
+	if code != ok || !strings.Contains(body, `"missing": 1`) || !strings.Contains(body, `"late": 1`) {
+		t.Errorf("overview API: %d %s", code, body)
+	}
 }
 
 // A unit files a plan with two milestones; the office returns it, then
