@@ -90,5 +90,5 @@ func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, log *slog.L
 		created++
 	}
 	log.Info("demo accounts", "created", created, "units", len(units), "leaders", len(leaders))
-	return nil
+	return demoYear(ctx, st, log)
 }

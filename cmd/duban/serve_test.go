@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"duban/internal/docin"
+	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
 	"duban/internal/store/testdb"
@@ -416,12 +417,34 @@ func TestServeDemo(t *testing.T) {
 		}
 	}
 	checkDemoGovernments(t, st)
+	// the year is in motion: plans and reports in every state, a closed task
+	ctx := context.Background()
+	for _, state := range []ledger.State{ledger.Submitted, ledger.Returned, ledger.Accepted} {
+		if q, err := st.ReviewQueue(ctx, store.ReviewFilter{State: state}); err != nil || len(q) == 0 {
+			t.Errorf("the demo has no %s report: %v", state, err)
+		}
+	}
+	if q, err := st.ReviewQueue(ctx, store.ReviewFilter{State: ledger.Draft}); err != nil || len(q) == 0 {
+		t.Errorf("the demo has no report left in draft: %v", err)
+	}
+	if ps, err := st.PlansInState(ctx, ledger.Submitted, 0); err != nil || len(ps) == 0 {
+		t.Errorf("the demo has no plan awaiting review: %v", err)
+	}
+	if n, err := st.CountTasks(ctx, store.TaskFilter{Light: ledger.LightClosed}); err != nil || n == 0 {
+		t.Errorf("the demo has no closed task: %d %v", n, err)
+	}
+	reports := len(mustQueue(t, st))
 	st.Close()
 
 	p = startDuban(t, repoRoot(t), testEnv(), args...)
 	mustLogin(t, p.URL, fmt.Sprintf("u%d", units[len(units)-1].ID), "demo")
 	p.stop()
 	notices2, tasks2, users2 := demoCounts(t, db)
+	st = openStore(t, db)
+	if again := len(mustQueue(t, st)); again != reports {
+		t.Errorf("second --demo start filed reports again: %d → %d accepted", reports, again)
+	}
+	st.Close()
 	if len(notices2) != len(notices) || tasks2 != tasks || users2 != users {
 		t.Errorf("second --demo start changed the data: notices %d→%d, tasks %d→%d, accounts %d→%d",
 			len(notices), len(notices2), tasks, tasks2, users, users2)
@@ -747,4 +770,14 @@ func checkDemoGovernments(t *testing.T, st *store.Store) {
 	if got := sees(hb); got["411200"] < counties.Resp+counties.Lead {
 		t.Errorf("湖滨区政府 sees %v, want the %d tasks of 各县〔市、区〕政府", got, counties.Resp+counties.Lead)
 	}
+}
+
+// mustQueue is every accepted report.
+func mustQueue(t *testing.T, st *store.Store) []store.ReviewItem {
+	t.Helper()
+	q, err := st.ReviewQueue(context.Background(), store.ReviewFilter{State: ledger.Accepted, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
 }
