@@ -22,6 +22,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
                                                         导出一份通知的台账 (export a notice's ledger)
   duban backup [--db DSN] FILE                          在线备份 SQLite 数据库 (online backup)
   duban restore [--db PATH] [--force] FILE              从备份恢复 (restore a backup)
+  duban bench rush [--db DSN] [--reporters 300] [--reports 20]
+                                                        报送高峰压测 (deadline-rush benchmark)
   duban user list|create|reset-password|unlock|disable|enable …
                                                         管理账号 (manage accounts; duban user -h)
   duban version                                         显示版本 (print the version; also --version)
@@ -49,6 +51,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdRestore(args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(args[1:], stdin, stdout, stderr)
+	case "bench":
+		return cmdBench(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return cmdVersion(stdout)
 	case "-h", "--help", "help":
