@@ -102,7 +102,7 @@ func TestEndToEndYear(t *testing.T) {
 		d[1].value = %q; r[1].value = "开工200个"; c[1].value = "90";
 		return true })()`, past.String(), ahead.String()))
 	p.do("submit the plan", chromedp.Click(chromedp.CSS(`button#submit-plan`)))
-	p.poll("plan submitted", `document.querySelector("#plan-state") && document.querySelector("#plan-state").textContent.includes("已报送")`)
+	p.poll("plan submitted", `!!document.querySelector("#plan-state")?.textContent.includes("已报送")`)
 
 	// Its inbox lists the quarter; the report with the target's actual value and a file.
 	p.do("inbox", chromedp.Navigate(p.base+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`table#inbox`)))
@@ -117,14 +117,14 @@ func TestEndToEndYear(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`input[name=actual_0]`), "120个"),
 		chromedp.Click(chromedp.CSS(`button#save-draft`)),
 	)
-	p.poll("draft saved", `document.body.innerText.includes("草稿已保存")`)
+	p.poll("draft saved", `!!document.body?.innerText.includes("草稿已保存")`)
 	file := filepath.Join(t.TempDir(), "项目清单.pdf")
 	os.WriteFile(file, []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"), 0o644)
 	p.do("attach a file",
 		chromedp.SetUploadFiles(chromedp.CSS(`form#attach-form input[name=file]`), []string{file}),
 		chromedp.Click(chromedp.CSS(`button#upload`)),
 	)
-	p.poll("file attached", `document.querySelector("#attachments").innerText.includes("项目清单.pdf")`)
+	p.poll("file attached", `!!document.querySelector("#attachments")?.innerText.includes("项目清单.pdf")`)
 	logOut()
 
 	// The support unit writes its part inside the same report.
@@ -136,7 +136,7 @@ func TestEndToEndYear(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`textarea[name=part]`), "已下达专项资金5亿元。"),
 		chromedp.Click(chromedp.CSS(`button#save-part`)),
 	)
-	p.poll("part saved", `document.querySelector("#parts").innerText.includes("已下达专项资金5亿元")`)
+	p.poll("part saved", `!!document.querySelector("#parts")?.innerText.includes("已下达专项资金5亿元")`)
 	logOut()
 
 	// The lead unit sees the part and submits.
@@ -146,7 +146,7 @@ func TestEndToEndYear(t *testing.T) {
 		t.Error("the lead unit does not see the support unit's part")
 	}
 	p.do("submit", chromedp.Click(chromedp.CSS(`button#submit-report`)))
-	p.poll("submitted", `document.querySelector("#report-state").textContent.includes("已报送")`)
+	p.poll("submitted", `!!document.querySelector("#report-state")?.textContent.includes("已报送")`)
 	p.do("task page", chromedp.Navigate(p.base+taskPath), chromedp.WaitVisible(chromedp.CSS(`#light`)))
 	if want := fmt.Sprintf("序时进度%d%%，报告进度50%%", pace); !strings.Contains(text("light"), want) {
 		t.Errorf("the light's reason after the report does not say %q:\n%s", want, eval[string](p, "light", `document.querySelector("#light").innerText`))
@@ -158,14 +158,14 @@ func TestEndToEndYear(t *testing.T) {
 	p.do("review queue", chromedp.Navigate(p.base+"/review"), chromedp.WaitVisible(chromedp.CSS(`table#review-queue`)))
 	p.do("open the plan", chromedp.Click(chromedp.CSS(`#plan-queue a`)), chromedp.WaitVisible(chromedp.CSS(`#review`)))
 	p.do("accept the plan", chromedp.Click(chromedp.CSS(`button#accept-plan`)))
-	p.poll("plan accepted", `document.querySelector("#plan-state").textContent.includes("已采纳")`)
+	p.poll("plan accepted", `!!document.querySelector("#plan-state")?.textContent.includes("已采纳")`)
 	p.do("review queue again", chromedp.Navigate(p.base+"/review"), chromedp.WaitVisible(chromedp.CSS(`table#review-queue`)))
 	p.do("open the report", chromedp.Click(chromedp.CSS(`#review-queue a`)), chromedp.WaitVisible(chromedp.CSS(`#review`)))
 	p.do("return it",
 		chromedp.SetValue(chromedp.CSS(`#review textarea[name=comment]`), "请说明未开工项目的原因。"),
 		chromedp.Click(chromedp.CSS(`button#return`)),
 	)
-	p.poll("returned", `document.querySelector("#report-state").textContent.includes("已退回")`)
+	p.poll("returned", `!!document.querySelector("#report-state")?.textContent.includes("已退回")`)
 	p.do("overview", chromedp.Navigate(p.base+fmt.Sprintf("/notices/%d/overview", nid)), chromedp.WaitVisible(chromedp.CSS(`#report-counts`)))
 	if c := squash(text("overview")); !strings.Contains(c, "1已退回") || !strings.Contains(c, "欠进度1") {
 		t.Errorf("overview after the return: %s", c)
@@ -183,14 +183,14 @@ func TestEndToEndYear(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`input[name=percent]`), fmt.Sprint(min(100, pace+5))),
 		chromedp.Click(chromedp.CSS(`button#submit-report`)),
 	)
-	p.poll("resubmitted", `document.querySelector("#report-state").textContent.includes("已报送")`)
+	p.poll("resubmitted", `!!document.querySelector("#report-state")?.textContent.includes("已报送")`)
 	logOut()
 
 	// The office accepts; the task is on pace and the overview follows.
 	logIn("office")
 	p.do("review queue last", chromedp.Navigate(p.base+"/review"), chromedp.WaitVisible(chromedp.CSS(`table#review-queue`)))
 	p.do("accept from the queue", chromedp.Click(chromedp.CSS(`#review-queue input[name=report]`)), chromedp.Click(chromedp.CSS(`button#accept-selected`)))
-	p.poll("accepted", `document.body.innerText.includes("已采纳 1 份报告")`)
+	p.poll("accepted", `!!document.body?.innerText.includes("已采纳 1 份报告")`)
 	p.do("task page last", chromedp.Navigate(p.base+taskPath), chromedp.WaitVisible(chromedp.CSS(`#timeline`)))
 	body := text("task page")
 	if !strings.Contains(body, "达进度") {
