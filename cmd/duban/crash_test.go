@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"duban/internal/ledger"
 	"fmt"
 	"io"
 	"net/http"
@@ -264,7 +265,7 @@ func crashOnce(t *testing.T, r *crashRun, body string) {
 	ctx := context.Background()
 	st := openStore(t, db)
 	defer st.Close()
-	notices, err := st.Notices(ctx, store.Scope{})
+	notices, err := st.Notices(ctx, ledger.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}

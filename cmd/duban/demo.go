@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,8 +60,8 @@ func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, log *slog.L
 		return err
 	}
 	accounts := []store.NewUser{
-		{Login: "admin", Name: store.RoleAdmin.Label(), Role: store.RoleAdmin},
-		{Login: "office", Name: store.RoleOffice.Label(), Role: store.RoleOffice},
+		{Login: "admin", Name: ledger.AccountRoleLabel(string(store.RoleAdmin)), Role: store.RoleAdmin},
+		{Login: "office", Name: ledger.AccountRoleLabel(string(store.RoleOffice)), Role: store.RoleOffice},
 		{Login: "viewer", Name: "查看账号", Role: store.RoleViewer},
 	}
 	units, err := st.Units(ctx)
@@ -70,7 +71,7 @@ func loadDemo(ctx context.Context, st *store.Store, cfg serveConfig, log *slog.L
 	for _, u := range units {
 		accounts = append(accounts, store.NewUser{Login: fmt.Sprintf("u%d", u.ID), Name: u.Label, Role: store.RoleUnit, UnitID: u.ID})
 	}
-	leaders, err := st.Leaders(ctx, store.Scope{})
+	leaders, err := st.Leaders(ctx, ledger.Scope{})
 	if err != nil {
 		return err
 	}

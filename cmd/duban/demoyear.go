@@ -19,7 +19,7 @@ import (
 // and nothing filed — so every light shows at once. A notice that has
 // reports already is left alone.
 func demoYear(ctx context.Context, st *store.Store, log *slog.Logger) error {
-	ns, err := st.Notices(ctx, store.Scope{})
+	ns, err := st.Notices(ctx, ledger.Scope{})
 	if err != nil || len(ns) == 0 {
 		return err
 	}
@@ -137,7 +137,7 @@ var demoProgress = []string{
 
 // demoPlan files the owner's plan with two milestones a week before its
 // due date and has the office accept it (or leaves it awaiting review).
-func demoPlan(ctx context.Context, st *store.Store, t *store.Task, unit int64, p ledger.Period, accept bool, by store.Actor, at func(notice.Date, int)) error {
+func demoPlan(ctx context.Context, st *store.Store, t *ledger.Task, unit int64, p ledger.Period, accept bool, by store.Actor, at func(notice.Date, int)) error {
 	at(p.Due, -5)
 	half, most := 40, 80
 	pl := &ledger.Plan{TaskID: t.ID, UnitID: unit, Measures: "成立工作专班，明确责任处室，逐月调度推进。", Leader: "分管负责同志", Contact: "综合处", Phone: "0000-0000000",

@@ -89,7 +89,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	}
 	defer st.Close()
 	// What an office account downloads from the notice's page, unfiltered.
-	n, err := st.LedgerNotice(ctx, store.TaskFilter{NoticeID: id})
+	n, ts, err := st.LedgerExport(ctx, store.TaskFilter{NoticeID: id})
 	if errors.Is(err, store.ErrNotFound) {
 		return fail("没有编号为 %d 的通知 (no such notice)", id)
 	}
@@ -97,7 +97,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		return fail("无法读取通知 %d (cannot read notice): %s", id, oneLine(err))
 	}
 
-	write := func(w io.Writer) error { return office.Export(w, n, *format) }
+	write := func(w io.Writer) error { return office.ExportLedger(w, n, ts, *format) }
 	path := *out
 	if path == "" && *format == office.FormatXLSX {
 		path = office.ExportName(n.Title, n.DocNumber, *format)
@@ -108,7 +108,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	if path == "" || path == "-" {
 		err = write(stdout)
 	} else if err = writeFileAtomic(path, write); err == nil {
-		fmt.Fprintf(stderr, "已写入 %s：%d 项任务 (wrote %s)\n", path, len(n.Tasks), path)
+		fmt.Fprintf(stderr, "已写入 %s：%d 项任务 (wrote %s)\n", path, len(ts), path)
 	}
 	if err != nil {
 		return fail("无法写出台账 (cannot write the ledger): %s", oneLine(err))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -279,7 +280,7 @@ func TestLoad(t *testing.T) {
 				if !slices.Equal(logged, acked) {
 					t.Errorf("task %d: audit log holds %d edits, %d were acknowledged:\nlogged %v\nacked  %v", id, len(logged), len(acked), logged, acked)
 				}
-				task, err := st.Task(ctx, id, store.Scope{})
+				task, err := st.Task(ctx, id, ledger.Scope{})
 				if err != nil {
 					t.Fatal(err)
 				}

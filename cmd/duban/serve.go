@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"duban/internal/ledger"
 	"errors"
 	"flag"
 	"fmt"
@@ -275,7 +276,7 @@ func ensureAdmin(ctx context.Context, st *store.Store, cfg serveConfig, stderr i
 	if err != nil {
 		return err
 	}
-	_, err = st.CreateUser(ctx, store.NewUser{Login: "admin", Name: store.RoleAdmin.Label(), Role: store.RoleAdmin, PasswordHash: hash})
+	_, err = st.CreateUser(ctx, store.NewUser{Login: "admin", Name: ledger.AccountRoleLabel(string(store.RoleAdmin)), Role: store.RoleAdmin, PasswordHash: hash})
 	if errors.Is(err, store.ErrConflict) {
 		return nil // another process starting at the same moment created it
 	}

@@ -524,7 +524,7 @@ func demoCounts(t testing.TB, db string) (notices []*store.NoticeInfo, tasks, us
 	st := openStore(t, db)
 	defer st.Close()
 	ctx := context.Background()
-	notices, err := st.Notices(ctx, store.Scope{})
+	notices, err := st.Notices(ctx, ledger.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -723,7 +723,7 @@ func checkDemoGovernments(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	sees := func(unit *store.Unit) map[string]int {
-		ts, err := st.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: unit.ID}})
+		ts, err := st.Tasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: unit.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -758,7 +758,7 @@ func checkDemoGovernments(t *testing.T, st *store.Store) {
 		t.Errorf("郑州市政府 %+v is not a member of 各省辖市政府 %v", zz, cities.Members)
 	}
 	groupTasks, _ := st.CountTasks(ctx, store.TaskFilter{UnitID: cities.ID})
-	direct, _ := st.CountTasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: zz.ID}})
+	direct, _ := st.CountTasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: zz.ID}})
 	if groupTasks == 0 || direct < groupTasks {
 		t.Errorf("郑州市政府 sees %d tasks; 各省辖市政府 has %d", direct, groupTasks)
 	}

@@ -255,7 +255,7 @@ func userCreate(ctx context.Context, c *userCtx, n store.NewUser, unit string, s
 	case err != nil:
 		return err
 	}
-	fmt.Fprintf(c.stdout, "已创建账号 %s（%s，%s）。\n", n.Login, n.Name, n.Role.Label())
+	fmt.Fprintf(c.stdout, "已创建账号 %s（%s，%s）。\n", n.Login, n.Name, ledger.AccountRoleLabel(string(n.Role)))
 	if shown {
 		printNewPassword(c.stdout, n.Login, pw)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"duban/internal/ledger"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -36,7 +37,7 @@ func TestUserCommands(t *testing.T) {
 			tasks, _ := st.Tasks(ctx, store.TaskFilter{})
 			var unitName, leader string
 			for _, task := range tasks {
-				if lead := task.Units(store.Lead); unitName == "" && len(lead) > 0 {
+				if lead := task.Units(ledger.Lead); unitName == "" && len(lead) > 0 {
 					unitName = lead[0]
 				}
 				if leader == "" && len(task.Leaders) > 0 {

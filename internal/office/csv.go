@@ -12,6 +12,10 @@ import (
 // starts with a UTF-8 byte order mark, without which Excel reads Chinese
 // as mojibake, and defuses cells a spreadsheet would run as formulas.
 func WriteCSV(w io.Writer, n *notice.Notice) error {
+	return writeCSV(w, taskRows(n))
+}
+
+func writeCSV(w io.Writer, rows [][]string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
@@ -24,7 +28,7 @@ func WriteCSV(w io.Writer, n *notice.Notice) error {
 	if err := cw.Write(head); err != nil {
 		return err
 	}
-	for _, row := range taskRows(n) {
+	for _, row := range rows {
 		for i, v := range row {
 			row[i] = defuse(v)
 		}

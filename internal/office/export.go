@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 )
 
@@ -19,13 +20,24 @@ const (
 // ExportFormats lists the formats, for messages.
 var ExportFormats = []string{FormatXLSX, FormatCSV}
 
-// Export writes n's ledger in format.
+// Export writes n's ledger, as the parser read it, in format.
 func Export(w io.Writer, n *notice.Notice, format string) error {
+	return export(w, n, taskRows(n), format)
+}
+
+// ExportLedger writes the live ledger in format: head is the notice's
+// header (title, doc number, schedule; its tasks are not read), ts the
+// tasks as they stand now.
+func ExportLedger(w io.Writer, head *notice.Notice, ts []*ledger.Task, format string) error {
+	return export(w, head, liveRows(ts), format)
+}
+
+func export(w io.Writer, n *notice.Notice, rows [][]string, format string) error {
 	switch format {
 	case FormatXLSX:
-		return WriteLedger(w, n)
+		return writeLedger(w, n, rows)
 	case FormatCSV:
-		return WriteCSV(w, n)
+		return writeCSV(w, rows)
 	}
 	return fmt.Errorf("不支持的导出格式 %q，可选 xlsx、csv (unsupported export format)", format)
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/notice"
 
 	"github.com/xuri/excelize/v2"
@@ -53,6 +54,10 @@ type styles struct {
 
 // WriteLedger writes n as an .xlsx workbook to w.
 func WriteLedger(w io.Writer, n *notice.Notice) error {
+	return writeLedger(w, n, taskRows(n))
+}
+
+func writeLedger(w io.Writer, n *notice.Notice, rows [][]string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
@@ -63,7 +68,7 @@ func WriteLedger(w io.Writer, n *notice.Notice) error {
 	if err := f.SetSheetName(f.GetSheetName(0), SheetLedger); err != nil {
 		return err
 	}
-	if err := writeTasks(f, st, n); err != nil {
+	if err := writeTasks(f, st, n, rows); err != nil {
 		return fmt.Errorf("台账: %w", err)
 	}
 	if len(n.Annex) > 0 {
@@ -119,7 +124,7 @@ func newStyles(f *excelize.File) (styles, error) {
 }
 
 // writeTasks writes the 台账 sheet: title, document line, then the table.
-func writeTasks(f *excelize.File, st styles, n *notice.Notice) error {
+func writeTasks(f *excelize.File, st styles, n *notice.Notice, rows [][]string) error {
 	last, _ := excelize.ColumnNumberToName(len(ledgerHeader))
 	row := 1
 	if err := mergedLine(f, SheetLedger, row, last, ledgerTitle(n), st.title); err != nil {
@@ -136,21 +141,37 @@ func writeTasks(f *excelize.File, st styles, n *notice.Notice) error {
 		}
 		row++
 	}
-	return writeTable(f, st, SheetLedger, row, ledgerHeader, taskRows(n))
+	return writeTable(f, st, SheetLedger, row, ledgerHeader, rows)
 }
 
-// taskRows are the cells of the ledger table, one row per task.
+// taskRows are the cells of the ledger table, one row per parsed task.
 func taskRows(n *notice.Notice) [][]string {
 	rows := make([][]string, len(n.Tasks))
 	for i := range n.Tasks {
 		t := &n.Tasks[i]
-		rows[i] = []string{
-			t.No, strings.Join(t.Path, pathSep), t.Text,
-			strings.Join(t.Lead, listSep), strings.Join(t.Support, listSep), strings.Join(t.Responsible, listSep),
-			strings.Join(t.Leaders, listSep), deadline(t.Deadline, t.DeadlineText), notice.FormatTargets(t.Targets),
-		}
+		rows[i] = row(t.No, t.Path, t.Text, t.Lead, t.Support, t.Responsible, t.Leaders, t.Deadline, t.DeadlineText, t.Targets)
 	}
 	return rows
+}
+
+// liveRows are the cells of the ledger table, one row per task of the
+// live ledger; units are named as pages name them (with their government
+// where a name is ambiguous).
+func liveRows(ts []*ledger.Task) [][]string {
+	rows := make([][]string, len(ts))
+	for i, t := range ts {
+		rows[i] = row(t.No, t.Path, t.Text, t.Units(ledger.Lead), t.Units(ledger.Support), t.Units(ledger.Responsible),
+			t.Leaders, t.Deadline, t.DeadlineText, t.Targets)
+	}
+	return rows
+}
+
+func row(no string, path []string, text string, lead, support, responsible, leaders []string, d notice.Date, dtext string, targets []notice.Target) []string {
+	return []string{
+		no, strings.Join(path, pathSep), text,
+		strings.Join(lead, listSep), strings.Join(support, listSep), strings.Join(responsible, listSep),
+		strings.Join(leaders, listSep), deadline(d, dtext), notice.FormatTargets(targets),
+	}
 }
 
 func mergedLine(f *excelize.File, sheet string, row int, lastCol, text string, style int) error {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"duban/internal/ledger"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,7 +42,7 @@ func ledgerRows(t *testing.T, s *store.Store, id int64) []ledgerRow {
 	var out []ledgerRow
 	for _, x := range ts {
 		out = append(out, ledgerRow{x.Seq, x.Section, x.No, j(x.Path), x.Text, x.Deadline.String(), x.DeadlineText,
-			j(x.Leaders), j(x.Units(store.Lead)), j(x.Units(store.Support)), j(x.Units(store.Responsible)),
+			j(x.Leaders), j(x.Units(ledger.Lead)), j(x.Units(ledger.Support)), j(x.Units(ledger.Responsible)),
 			notice.FormatTargets(x.Targets), x.Line})
 	}
 	return out
@@ -54,7 +55,7 @@ func TestSeed002AnnexRowsAreTasks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := s.Notice(ctx, id, store.Scope{})
+		info, err := s.Notice(ctx, id, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,28 +99,28 @@ func TestSeed002AnnexRowsAreTasks(t *testing.T) {
 		// The last row is led by 湖滨区政府: its account sees it among its own.
 		last := annex[84]
 		unit := unitID(t, s, last.Lead)
-		mine, err := s.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: unit}, UnitID: unit, Role: store.Lead})
+		mine, err := s.Tasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: unit}, UnitID: unit, Role: ledger.Lead})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(mine, func(x *store.Task) bool { return x.Section == section && x.No == last.No }) {
+		if !slices.ContainsFunc(mine, func(x *ledger.Task) bool { return x.Section == section && x.No == last.No }) {
 			t.Errorf("%s does not lead annex row %s among its %d tasks", last.Lead, last.No, len(mine))
 		}
 		// A leader of annex rows sees them in the leader's scope.
-		under, err := s.Tasks(ctx, store.TaskFilter{Scope: store.LeaderScope(last.Leaders)})
+		under, err := s.Tasks(ctx, store.TaskFilter{Scope: ledger.LeaderScope(last.Leaders)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(under, func(x *store.Task) bool { return x.Section == section && x.No == last.No }) {
+		if !slices.ContainsFunc(under, func(x *ledger.Task) bool { return x.Section == section && x.No == last.No }) {
 			t.Errorf("leader %s does not see annex row %s", last.Leaders, last.No)
 		}
 		// The export holds them as ledger rows; the blob is gone.
-		ln, err := s.LedgerNotice(ctx, store.TaskFilter{NoticeID: id})
+		head, exported, err := s.LedgerExport(ctx, store.TaskFilter{NoticeID: id})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(ln.Tasks) != 197 || len(ln.Annex) != 0 || ln.Tasks[196].Section != section {
-			t.Errorf("export has %d tasks and %d annex rows; want 197 and 0", len(ln.Tasks), len(ln.Annex))
+		if len(exported) != 197 || len(head.Annex) != 0 || exported[196].Section != section {
+			t.Errorf("export has %d tasks and %d annex rows; want 197 and 0", len(exported), len(head.Annex))
 		}
 		// Importing it again is refused, as before.
 		if _, err := s.ImportNotice(ctx, seed002(t), "again.txt", office); !errors.Is(err, store.ErrDuplicate) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,7 +78,7 @@ func (s *Store) ImportV1ForTest(ctx context.Context, n *notice.Notice, source st
 			if len(t.Path) > 0 {
 				heading = t.Path[0]
 			}
-			f := FieldsOf(&t)
+			f := ledger.FieldsOf(&t)
 			leaders, _ := json.Marshal(f.Leaders)
 			targets, _ := json.Marshal(f.Targets)
 			tid, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, number, path, heading, text, leaders, deadline, deadline_text,
@@ -116,8 +117,8 @@ func (s *Store) ImportBefore0003ForTest(ctx context.Context, n *notice.Notice, s
 			if err != nil {
 				return err
 			}
-			for _, ra := range FieldsOf(&t).byRole() {
-				for pos, name := range ra.names {
+			for _, ra := range ledger.FieldsOf(&t).ByRole() {
+				for pos, name := range ra.Names {
 					key := units.Key(name)
 					var uid int64
 					err := x.row(ctx, "SELECT id FROM units WHERE name_key = ?", key).Scan(&uid)
@@ -135,7 +136,7 @@ func (s *Store) ImportBefore0003ForTest(ctx context.Context, n *notice.Notice, s
 						}
 					}
 					if _, err := x.exec(ctx, "INSERT INTO assignments (task_id, unit_id, role, pos) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-						tid, uid, ra.role, pos); err != nil {
+						tid, uid, ra.Role, pos); err != nil {
 						return err
 					}
 				}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"duban/internal/ledger"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,7 +31,7 @@ func unitsNamed(t *testing.T, s *store.Store, name string) []*store.Unit {
 // seeTasks counts the tasks a unit's account sees, by notice jurisdiction.
 func seeTasks(t *testing.T, s *store.Store, unit int64) map[string]int {
 	t.Helper()
-	ts, err := s.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: unit}})
+	ts, err := s.Tasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: unit}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestUnitsBelongToGovernments(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		ns, _ := s.Notices(ctx, store.Scope{})
+		ns, _ := s.Notices(ctx, ledger.Scope{})
 		for _, n := range ns {
 			want := map[string]string{"河南省人民政府": "410000", "三门峡市人民政府办公室": "411200", "许昌市人民政府": "411000"}[n.Issuer]
 			if n.Jurisdiction != want {
@@ -138,7 +139,7 @@ func TestImportInChosenJurisdiction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, _ := s.Notice(ctx, id, store.Scope{})
+		info, _ := s.Notice(ctx, id, ledger.Scope{})
 		if info.Jurisdiction != "410000" || info.JurName != "河南省" {
 			t.Errorf("notice in %q %q", info.Jurisdiction, info.JurName)
 		}

@@ -217,7 +217,7 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 }
 
 // loadLights fills in the tasks' lights, computing those not yet current.
-func (s *Store) loadLights(ctx context.Context, ts []*Task) error {
+func (s *Store) loadLights(ctx context.Context, ts []*ledger.Task) error {
 	if len(ts) == 0 {
 		return nil
 	}
@@ -232,7 +232,7 @@ func (s *Store) loadLights(ctx context.Context, ts []*Task) error {
 	if err := s.FreshenLights(ctx, nids...); err != nil {
 		return err
 	}
-	byID := make(map[int64]*Task, len(ts))
+	byID := make(map[int64]*ledger.Task, len(ts))
 	for _, t := range ts {
 		byID[t.ID] = t
 	}

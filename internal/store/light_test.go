@@ -46,7 +46,7 @@ func TestLightsFollowTheDay(t *testing.T) {
 		// Before the period starts nothing is owed yet: the next "day"
 		// recomputes every light.
 		now = time.Date(2026, 2, 1, 2, 0, 0, 0, time.UTC)
-		tk, err := s.Task(ctx, ts[0].ID, store.Scope{})
+		tk, err := s.Task(ctx, ts[0].ID, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func TestLightsFollowTheDay(t *testing.T) {
 		}
 		// A deadline moved into the past makes the task overdue at once.
 		now = time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC)
-		if tk, _ = s.Task(ctx, ts[0].ID, store.Scope{}); tk.Light.State != ledger.LightOnPace {
+		if tk, _ = s.Task(ctx, ts[0].ID, ledger.Scope{}); tk.Light.State != ledger.LightOnPace {
 			t.Errorf("on 3月5日, nothing yet due: %s %q", tk.Light.State, tk.Light.Reason)
 		}
 		f := tk.Fields()
@@ -66,7 +66,7 @@ func TestLightsFollowTheDay(t *testing.T) {
 		if _, err := s.UpdateTask(ctx, tk.ID, tk.Version, f, office); err != nil {
 			t.Fatal(err)
 		}
-		tk, _ = s.Task(ctx, ts[0].ID, store.Scope{})
+		tk, _ = s.Task(ctx, ts[0].ID, ledger.Scope{})
 		if tk.Light.State != ledger.LightOverdue || tk.Light.Reason != "完成时限3月1日已过，尚未办结，已逾期4天" {
 			t.Errorf("after the deadline moved: %s %q", tk.Light.State, tk.Light.Reason)
 		}

@@ -23,7 +23,7 @@ func TestImportHeldToLimits(t *testing.T) {
 		if !errors.As(err, &le) || !strings.Contains(err.Error(), "通知标题不能超过") {
 			t.Fatalf("3 MB title: %v", err)
 		}
-		if ns, _ := s.Notices(ctx, store.Scope{}); len(ns) != 0 {
+		if ns, _ := s.Notices(ctx, ledger.Scope{}); len(ns) != 0 {
 			t.Errorf("%d notices stored", len(ns))
 		}
 	})

@@ -228,7 +228,7 @@ func insertTask(ctx context.Context, x q, dir *unitCache, noticeID int64, seq in
 	if len(t.Path) > 0 {
 		heading = t.Path[0]
 	}
-	f := FieldsOf(t)
+	f := ledger.FieldsOf(t)
 	leaders, _ := json.Marshal(f.Leaders)
 	targets, _ := json.Marshal(f.Targets)
 	id, err := x.insert(ctx, `INSERT INTO tasks (notice_id, seq, section, number, path, heading, text, leaders, deadline, deadline_text,
@@ -242,20 +242,23 @@ func insertTask(ctx context.Context, x q, dir *unitCache, noticeID int64, seq in
 }
 
 // writeAssignments stores a task's units and leaders, which must be absent.
-func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f TaskFields) error {
+// A task's leaders live on its row (tasks.leaders, in the order printed);
+// task_leaders is only their index, for the leaders' pages and filters,
+// written here and nowhere else, in the transaction that writes the row.
+func writeAssignments(ctx context.Context, x q, dir *unitCache, taskID int64, f ledger.TaskFields) error {
 	for _, l := range f.Leaders {
 		if _, err := x.exec(ctx, "INSERT INTO task_leaders (task_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", taskID, l); err != nil {
 			return err
 		}
 	}
-	for _, ra := range f.byRole() {
-		for pos, name := range ra.names {
+	for _, ra := range f.ByRole() {
+		for pos, name := range ra.Names {
 			uid, err := dir.id(ctx, name)
 			if err != nil {
 				return err
 			}
 			if _, err := x.exec(ctx, "INSERT INTO assignments (task_id, unit_id, role, pos) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-				taskID, uid, ra.role, pos); err != nil {
+				taskID, uid, ra.Role, pos); err != nil {
 				return err
 			}
 		}
@@ -290,7 +293,7 @@ func noticeInfo(ctx context.Context, x q, id int64) (*NoticeInfo, error) {
 }
 
 // Notice returns one notice, with the number of its tasks sc sees.
-func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, error) {
+func (s *Store) Notice(ctx context.Context, id int64, sc ledger.Scope) (*NoticeInfo, error) {
 	n, err := noticeInfo(ctx, s.r(), id)
 	if err != nil {
 		return nil, err
@@ -320,7 +323,7 @@ func (s *Store) Notice(ctx context.Context, id int64, sc Scope) (*NoticeInfo, er
 // about tasks the scope sees, all of them: a warning about the notice as a
 // whole or naming another task (a numbering gap, a line skipped) may
 // quote tasks and units outside the scope. noticeID 0 is every notice.
-func (s *Store) scopeWarnings(ctx context.Context, sc Scope, noticeID int64, ns []*NoticeInfo) error {
+func (s *Store) scopeWarnings(ctx context.Context, sc ledger.Scope, noticeID int64, ns []*NoticeInfo) error {
 	if !sc.Limited() {
 		return nil
 	}
@@ -360,7 +363,7 @@ func (s *Store) scopeWarnings(ctx context.Context, sc Scope, noticeID int64, ns 
 
 // Notices lists notices newest first; a limited scope sees only those
 // holding a task of its own.
-func (s *Store) Notices(ctx context.Context, sc Scope) ([]*NoticeInfo, error) {
+func (s *Store) Notices(ctx context.Context, sc ledger.Scope) ([]*NoticeInfo, error) {
 	return s.NoticesOf(ctx, TaskFilter{Scope: sc})
 }
 
@@ -408,24 +411,21 @@ func (s *Store) NoticesOf(ctx context.Context, f TaskFilter) ([]*NoticeInfo, err
 	return out, s.scopeWarnings(ctx, f.Scope, f.NoticeID, out)
 }
 
-// LedgerNotice rebuilds a notice from the ledger as it stands now, with the
-// tasks f selects, for export.
-func (s *Store) LedgerNotice(ctx context.Context, f TaskFilter) (*notice.Notice, error) {
+// LedgerExport is the ledger as it stands now, for export: the notice's
+// header (no tasks) and the tasks f selects.
+func (s *Store) LedgerExport(ctx context.Context, f TaskFilter) (*notice.Notice, []*ledger.Task, error) {
 	info, err := s.Notice(ctx, f.NoticeID, f.Scope)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f.Limit, f.Offset = 0, 0
 	ts, err := s.Tasks(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	n := &notice.Notice{Issuer: info.Issuer, DocNumber: info.DocNumber, Year: info.Year, IssuedOn: info.IssuedOn,
+	head := &notice.Notice{Issuer: info.Issuer, DocNumber: info.DocNumber, Year: info.Year, IssuedOn: info.IssuedOn,
 		Title: info.Title, Schedule: info.Schedule, Warnings: []notice.Warning{}}
-	for _, t := range ts {
-		n.Tasks = append(n.Tasks, t.Notice())
-	}
-	return n, nil
+	return head, ts, nil
 }
 
 // DeleteNotice removes a notice and its tasks; the audit log keeps the record.
@@ -445,7 +445,7 @@ func (s *Store) DeleteNotice(ctx context.Context, id int64, by Actor) error {
 
 // NoticeUnits lists the units named on a notice's tasks that sc sees, by
 // name, for the ledger's filters.
-func (s *Store) NoticeUnits(ctx context.Context, noticeID int64, sc Scope) ([]UnitRef, error) {
+func (s *Store) NoticeUnits(ctx context.Context, noticeID int64, sc ledger.Scope) ([]UnitRef, error) {
 	w := where{}
 	w.add("t.notice_id = ?", noticeID)
 	w.scope(sc)
@@ -462,7 +462,7 @@ func (s *Store) NoticeUnits(ctx context.Context, noticeID int64, sc Scope) ([]Un
 
 // NoticeLeaders counts a notice's tasks (every notice's for 0) under each
 // leader that sc sees, most first.
-func (s *Store) NoticeLeaders(ctx context.Context, noticeID int64, sc Scope) ([]Count, error) {
+func (s *Store) NoticeLeaders(ctx context.Context, noticeID int64, sc ledger.Scope) ([]Count, error) {
 	w := where{}
 	if noticeID != 0 {
 		w.add("t.notice_id = ?", noticeID)

@@ -81,7 +81,7 @@ func CurrentPeriod(ps []ledger.Period, openDays int, today notice.Date) *ledger.
 
 // NoticeOverview computes the overview of a notice for a period (0: the
 // current one), over the tasks sc sees.
-func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc Scope) (*Overview, error) {
+func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc ledger.Scope) (*Overview, error) {
 	ps, err := s.Periods(ctx, noticeID)
 	if err != nil {
 		return nil, err

@@ -276,7 +276,7 @@ func (s *Store) ReviewPlan(ctx context.Context, id int64, version int, accept bo
 // PlanItem is a plan in the office's list.
 type PlanItem struct {
 	Plan *ledger.Plan
-	Task *Task
+	Task *ledger.Task
 	Unit string
 }
 
@@ -301,7 +301,7 @@ func (s *Store) PlansInState(ctx context.Context, state ledger.State, noticeID i
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Task, err = s.Task(ctx, out[i].Plan.TaskID, Scope{}); err != nil {
+		if out[i].Task, err = s.Task(ctx, out[i].Plan.TaskID, ledger.Scope{}); err != nil {
 			return nil, err
 		}
 	}

@@ -218,7 +218,7 @@ func staleReport(r *ledger.Report) error {
 // keeps a returned report returned until it is submitted again). version
 // is the one the writer saw, 0 for a report not yet saved.
 func (s *Store) SaveReport(ctx context.Context, in *ledger.Report, version int, by Actor) (*ledger.Report, error) {
-	t, err := getTask(ctx, s.r(), s, in.TaskID, Scope{})
+	t, err := getTask(ctx, s.r(), s, in.TaskID, ledger.Scope{})
 	if err != nil {
 		return nil, err
 	}
@@ -515,7 +515,7 @@ func (s *Store) AcceptReports(ctx context.Context, ids []int64, by Actor) (accep
 // InboxItem is one thing a unit owes or may add to: a task's report for
 // an open period.
 type InboxItem struct {
-	Task      *Task
+	Task      *ledger.Task
 	Period    ledger.Period
 	Owner     bool  // the unit writes the report; else it adds its part
 	Plan      bool  // the item is the task's 落实方案, not a progress report
@@ -630,14 +630,14 @@ type ReviewFilter struct {
 	Heading                    string
 	Light                      ledger.LightState
 	State                      ledger.State // default submitted
-	Scope                      Scope
+	Scope                      ledger.Scope
 	Limit                      int
 }
 
 // ReviewItem is a report in the review queue.
 type ReviewItem struct {
 	Report *ledger.Report
-	Task   *Task
+	Task   *ledger.Task
 	Period ledger.Period
 	Unit   string
 }
@@ -683,7 +683,7 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewFilter) ([]ReviewItem, 
 		return nil, err
 	}
 	for id, idx := range taskIDs {
-		t, err := s.Task(ctx, id, Scope{})
+		t, err := s.Task(ctx, id, ledger.Scope{})
 		if err != nil {
 			return nil, err
 		}

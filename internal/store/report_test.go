@@ -19,7 +19,7 @@ type yearFixture struct {
 	s              *store.Store
 	now            *time.Time
 	noticeID       int64
-	task           *store.Task
+	task           *ledger.Task
 	lead, support  int64
 	q1, q2         ledger.Period
 	leadBy, suppBy store.Actor
@@ -111,7 +111,7 @@ func TestReportLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tk, _ := s.Task(ctx, f.task.ID, store.Scope{})
+		tk, _ := s.Task(ctx, f.task.ID, ledger.Scope{})
 		if tk.Light.State != ledger.LightLagging || !strings.Contains(tk.Light.Reason, "请补充资金到位情况") {
 			t.Errorf("light after return: %s %q", tk.Light.State, tk.Light.Reason)
 		}
@@ -283,7 +283,7 @@ func TestInboxBatchAndClose(t *testing.T) {
 		if err != nil || acc != 1 || sk != 1 {
 			t.Fatalf("batch accept: %d accepted %d skipped %v", acc, sk, err)
 		}
-		tk, _ := s.Task(ctx, f.task.ID, store.Scope{})
+		tk, _ := s.Task(ctx, f.task.ID, ledger.Scope{})
 		if tk.ClosedOn.IsZero() || tk.Light.State != ledger.LightClosed {
 			t.Errorf("task after its closing report was accepted: closed %v light %s", tk.ClosedOn, tk.Light.State)
 		}

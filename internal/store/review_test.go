@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"duban/internal/ledger"
 	"errors"
 	"slices"
 	"testing"
@@ -42,7 +43,7 @@ func TestImportProposesTitle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := s.Notice(ctx, id, store.Scope{})
+		info, err := s.Notice(ctx, id, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func TestUpdateNoticeHeader(t *testing.T) {
 		if _, err := s.ImportNotice(ctx, other, "other.txt", office); err != nil {
 			t.Fatal(err)
 		}
-		info, _ := s.Notice(ctx, id, store.Scope{})
+		info, _ := s.Notice(ctx, id, ledger.Scope{})
 		h := info.Header()
 		h.Title = "关于明确2026年重点工作责任单位的通知"
 		got, err := s.UpdateNoticeHeader(ctx, id, info.Version, h, office)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"cmp"
 	"context"
+	"duban/internal/ledger"
 	"errors"
 	"os"
 	"path/filepath"
@@ -70,7 +71,7 @@ func TestImportAndDuplicate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := s.Notice(ctx, id, store.Scope{})
+		info, err := s.Notice(ctx, id, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,10 +85,10 @@ func TestImportAndDuplicate(t *testing.T) {
 		}
 		for i, task := range ts {
 			want := n.Tasks[i]
-			got := task.Notice()
-			if got.No != want.No || got.Text != want.Text || !slices.Equal(got.Lead, want.Lead) ||
+			got := task.Fields()
+			if task.No != want.No || got.Text != want.Text || !slices.Equal(got.Lead, want.Lead) ||
 				!slices.Equal(got.Support, want.Support) || !slices.Equal(got.Responsible, want.Responsible) ||
-				!slices.Equal(got.Leaders, want.Leaders) || got.Deadline != want.Deadline || !slices.Equal(got.Path, want.Path) {
+				!slices.Equal(got.Leaders, want.Leaders) || got.Deadline != want.Deadline || !slices.Equal(task.Path, want.Path) {
 				t.Fatalf("task %s read back as %+v; want %+v", want.No, got, want)
 			}
 		}
@@ -106,7 +107,7 @@ func TestImportAndDuplicate(t *testing.T) {
 		if _, err := s.ImportNotice(ctx, n2, "retyped.txt", office); !errors.Is(err, store.ErrDuplicate) {
 			t.Fatalf("re-typed copy: %v", err)
 		}
-		ns, _ := s.Notices(ctx, store.Scope{})
+		ns, _ := s.Notices(ctx, ledger.Scope{})
 		if len(ns) != 1 {
 			t.Errorf("%d notices after refused imports", len(ns))
 		}
@@ -120,7 +121,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		if _, err := s.ImportNotice(ctx, n, "bad.txt", office); err == nil {
 			t.Fatal("import with an empty unit name succeeded")
 		}
-		ns, _ := s.Notices(ctx, store.Scope{})
+		ns, _ := s.Notices(ctx, ledger.Scope{})
 		us, _ := s.Units(ctx)
 		c, _ := s.CountTasks(ctx, store.TaskFilter{})
 		if len(ns) != 0 || len(us) != 0 || c != 0 {
@@ -162,17 +163,17 @@ func TestFiltersAndScopes(t *testing.T) {
 		}{
 			{"all", store.TaskFilter{}, "1,2,3"},
 			{"unit", store.TaskFilter{UnitID: ndrc.ID}, "1,2"},
-			{"unit lead", store.TaskFilter{UnitID: ndrc.ID, Role: store.Lead}, "1"},
-			{"unit support", store.TaskFilter{UnitID: ndrc.ID, Role: store.Support}, "2"},
+			{"unit lead", store.TaskFilter{UnitID: ndrc.ID, Role: ledger.Lead}, "1"},
+			{"unit support", store.TaskFilter{UnitID: ndrc.ID, Role: ledger.Support}, "2"},
 			{"heading", store.TaskFilter{Heading: "二、惠民生"}, "3"},
 			{"leader", store.TaskFilter{Leader: "张副省长"}, "1"},
 			{"text", store.TaskFilter{Query: "消费"}, "2"},
 			{"number", store.TaskFilter{Query: "3"}, "3"},
 			{"percent is literal", store.TaskFilter{Query: "%"}, ""},
 			{"page", store.TaskFilter{Limit: 1, Offset: 1}, "2"},
-			{"unit scope", store.TaskFilter{Scope: store.Scope{UnitID: ndrc.ID}}, "1,2"},
-			{"leader scope", store.TaskFilter{Scope: store.LeaderScope("李副省长")}, "3"},
-			{"empty leader scope", store.TaskFilter{Scope: store.LeaderScope("")}, ""},
+			{"unit scope", store.TaskFilter{Scope: ledger.Scope{UnitID: ndrc.ID}}, "1,2"},
+			{"leader scope", store.TaskFilter{Scope: ledger.LeaderScope("李副省长")}, "3"},
+			{"empty leader scope", store.TaskFilter{Scope: ledger.LeaderScope("")}, ""},
 		} {
 			f := c.f
 			if c.name == "page" {
@@ -191,18 +192,18 @@ func TestFiltersAndScopes(t *testing.T) {
 			t.Errorf("heading counts %v", hc)
 		}
 		rc, _ := s.RoleCounts(ctx, store.TaskFilter{NoticeID: id, UnitID: ndrc.ID})
-		if rc[store.Lead] != 1 || rc[store.Support] != 1 {
+		if rc[string(ledger.Lead)] != 1 || rc[string(ledger.Support)] != 1 {
 			t.Errorf("role counts %v", rc)
 		}
 		// A unit cannot read another unit's task: it does not exist for it.
 		all, _ := s.Tasks(ctx, store.TaskFilter{NoticeID: id})
-		if _, err := s.Task(ctx, all[2].ID, store.Scope{UnitID: ndrc.ID}); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.Task(ctx, all[2].ID, ledger.Scope{UnitID: ndrc.ID}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unit read another unit's task: %v", err)
 		}
-		if _, err := s.Task(ctx, all[0].ID, store.Scope{UnitID: ndrc.ID}); err != nil {
+		if _, err := s.Task(ctx, all[0].ID, ledger.Scope{UnitID: ndrc.ID}); err != nil {
 			t.Errorf("unit cannot read its own task: %v", err)
 		}
-		ls, _ := s.Leaders(ctx, store.Scope{})
+		ls, _ := s.Leaders(ctx, ledger.Scope{})
 		if len(ls) != 2 {
 			t.Errorf("leaders %v", ls)
 		}
@@ -231,7 +232,7 @@ func TestGroupsAndMerge(t *testing.T) {
 		if err := s.SetMembers(ctx, group.ID, []int64{city.ID}, office); err != nil {
 			t.Fatal(err)
 		}
-		mine, _ := s.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: city.ID}})
+		mine, _ := s.Tasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: city.ID}})
 		if len(mine) != 3 {
 			t.Errorf("a member of 各省辖市政府 sees %d tasks; want its own 1 and the group's 2", len(mine))
 		}
@@ -254,7 +255,7 @@ func TestGroupsAndMerge(t *testing.T) {
 		if _, err := s.ImportNotice(ctx, n3, "third.txt", office); err != nil {
 			t.Fatal(err)
 		}
-		if c, _ := s.CountTasks(ctx, store.TaskFilter{UnitID: ndrc.ID, Role: store.Lead}); c != 3 {
+		if c, _ := s.CountTasks(ctx, store.TaskFilter{UnitID: ndrc.ID, Role: ledger.Lead}); c != 3 {
 			t.Errorf("after alias import the unit leads %d tasks; want 3", c)
 		}
 		_ = id
@@ -280,7 +281,7 @@ func TestUpdateTaskAuditAndStale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Version != task.Version+1 || got.Text != f.Text || got.Units(store.Lead)[0] != "省财政厅" || got.Deadline != f.Deadline {
+		if got.Version != task.Version+1 || got.Text != f.Text || got.Units(ledger.Lead)[0] != "省财政厅" || got.Deadline != f.Deadline {
 			t.Errorf("after update: %+v", got)
 		}
 		// A second editor who opened version 1 is refused, and told by whom.
@@ -294,7 +295,7 @@ func TestUpdateTaskAuditAndStale(t *testing.T) {
 		if stale.Current.Text != f.Text || !strings.Contains(err.Error(), "王科长") {
 			t.Errorf("stale error %q / current %q", err, stale.Current.Text)
 		}
-		now, _ := s.Task(ctx, task.ID, store.Scope{})
+		now, _ := s.Task(ctx, task.ID, ledger.Scope{})
 		if now.Text != f.Text {
 			t.Errorf("stale save changed the text to %q", now.Text)
 		}

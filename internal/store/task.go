@@ -13,151 +13,18 @@ import (
 	"duban/internal/notice"
 )
 
-// Assignment roles, as stored.
-const (
-	Lead        = "lead"
-	Support     = "support"
-	Responsible = "responsible"
-)
-
-// RoleLabel is an assignment role's Chinese name.
-func RoleLabel(role string) string {
-	switch role {
-	case Lead:
-		return "牵头"
-	case Support:
-		return "配合"
-	case Responsible:
-		return "责任"
-	}
-	return role
-}
-
-// Task is one task of the ledger as it stands now.
-type Task struct {
-	ID           int64
-	NoticeID     int64
-	NoticeTitle  string
-	NoticeDoc    string // the notice's doc number
-	Jurisdiction string // the notice's government: its unit names are that government's
-	Seq          int
-	Section      string // "" for the body, else the attached table's title
-	No           string
-	Path         []string
-	Text         string
-	Leaders      []string
-	Deadline     notice.Date
-	DeadlineText string
-	Targets      []notice.Target
-	Line         int
-	Version      int
-	UpdatedAt    time.Time
-	Assignments  []Assignment // lead, then support, then responsible, in printed order
-	ClosedOn     notice.Date  // the office accepted a report asking to close it (已办结)
-	Light        ledger.Light // as of today, with its reason
-}
-
-// Name is how a person names the task (notice.Task.Name).
-func (t *Task) Name() string {
-	nt := notice.Task{Section: t.Section, No: t.No}
-	return nt.Name()
-}
-
-// Assignment is a unit named on a task, in one role.
-type Assignment struct {
-	UnitID  int64
-	Unit    string
-	Label   string // Unit, with its government where another has a unit of that name
-	IsGroup bool
-	Role    string
-}
-
-// Units returns the labels of the units in role: the names, with their
-// government before a name that is ambiguous (三门峡市 · 市财政局). Read
-// back, as in an edited task, a label finds the same unit.
-func (t *Task) Units(role string) []string {
-	var out []string
-	for _, a := range t.Assignments {
-		if a.Role == role {
-			out = append(out, a.Label)
-		}
-	}
-	return out
-}
-
-// Notice is t in the parser's form, for export.
-func (t *Task) Notice() notice.Task {
-	return notice.Task{Section: t.Section, No: t.No, Path: t.Path, Text: t.Text, Lead: t.Units(Lead), Support: t.Units(Support),
-		Responsible: t.Units(Responsible), Leaders: t.Leaders, Deadline: t.Deadline, DeadlineText: t.DeadlineText,
-		Targets: t.Targets, Line: t.Line}
-}
-
-// TaskFields is what the office may edit on a task; the audit log records
-// it before and after each change.
-type TaskFields struct {
-	Text         string          `json:"text"`
-	Lead         []string        `json:"lead"`
-	Support      []string        `json:"support"`
-	Responsible  []string        `json:"responsible"`
-	Leaders      []string        `json:"leaders"`
-	Deadline     notice.Date     `json:"deadline"`
-	DeadlineText string          `json:"deadline_text"`
-	Targets      []notice.Target `json:"targets"`
-}
-
-// Task is f as a parsed task, for the ledger's checks.
-func (f TaskFields) Task() *notice.Task {
-	return &notice.Task{Text: f.Text, Lead: f.Lead, Support: f.Support, Responsible: f.Responsible,
-		Leaders: f.Leaders, Deadline: f.Deadline, DeadlineText: f.DeadlineText, Targets: f.Targets}
-}
-
-// FieldsOf is the editable part of a parsed task.
-func FieldsOf(t *notice.Task) TaskFields {
-	return TaskFields{Text: t.Text, Lead: nonNil(t.Lead), Support: nonNil(t.Support), Responsible: nonNil(t.Responsible),
-		Leaders: nonNil(t.Leaders), Deadline: t.Deadline, DeadlineText: t.DeadlineText, Targets: nonNil(t.Targets)}
-}
-
-// Fields is the editable part of t.
-func (t *Task) Fields() TaskFields {
-	nt := t.Notice()
-	return FieldsOf(&nt)
-}
-
-type roleNames struct {
-	role  string
-	names []string
-}
-
-func (f TaskFields) byRole() []roleNames {
-	return []roleNames{{Lead, f.Lead}, {Support, f.Support}, {Responsible, f.Responsible}}
-}
-
-// Scope is what an account may see: everything, the tasks of one unit (with
-// the groups it belongs to), or the tasks under one leader.
-type Scope struct {
-	UnitID  int64
-	Leader  string
-	limited bool
-}
-
-// LeaderScope is the tasks under one leader (none when name is empty).
-func LeaderScope(name string) Scope { return Scope{Leader: name, limited: true} }
-
-// Limited reports whether the scope hides some tasks.
-func (sc Scope) Limited() bool { return sc.UnitID != 0 || sc.limited }
-
 // TaskFilter selects tasks; zero fields select everything.
 type TaskFilter struct {
 	NoticeID int64
-	UnitID   int64  // tasks naming this unit, or a group it belongs to
-	Role     string // with UnitID: only in this role
+	UnitID   int64       // tasks naming this unit, or a group it belongs to
+	Role     ledger.Role // with UnitID: only in this role
 	Leader   string
 	Heading  string
 	Query    string // words in the text, or the task's number
 	Light    ledger.LightState
 	PeriodID int64  // with Report: the period whose reports are asked about
 	Report   string // ReportFilters: tasks whose report for PeriodID is in this state
-	Scope    Scope
+	Scope    ledger.Scope
 	Limit    int
 	Offset   int
 }
@@ -186,7 +53,7 @@ func (w *where) sql() string {
 const unitCond = `t.id IN (SELECT a.task_id FROM assignments a
 	WHERE (a.unit_id = ? OR a.unit_id IN (SELECT m.group_id FROM unit_members m WHERE m.member_id = ?))%s)`
 
-func (w *where) unit(id int64, role string) {
+func (w *where) unit(id int64, role ledger.Role) {
 	if role != "" {
 		w.add(fmt.Sprintf(unitCond, " AND a.role = ?"), id, id, role)
 		return
@@ -198,11 +65,11 @@ func (w *where) leader(name string) {
 	w.add("t.id IN (SELECT l.task_id FROM task_leaders l WHERE l.name = ?)", name)
 }
 
-func (w *where) scope(sc Scope) {
+func (w *where) scope(sc ledger.Scope) {
 	switch {
 	case sc.UnitID != 0:
 		w.unit(sc.UnitID, "")
-	case sc.limited:
+	case sc.ByLeader:
 		w.leader(sc.Leader)
 	}
 }
@@ -240,8 +107,8 @@ func (f TaskFilter) where(withHeading bool) *where {
 const taskCols = `t.id, t.notice_id, n.title, n.doc_number, n.jurisdiction, t.seq, t.section, t.number, t.path, t.text, t.leaders, t.deadline, t.deadline_text,
 	t.targets, t.line, t.version, t.updated_at, t.closed_on`
 
-func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
-	var t Task
+func scanTask(sc interface{ Scan(...any) error }) (*ledger.Task, error) {
+	var t ledger.Task
 	var path, leaders, deadline, targets, closed string
 	var updated int64
 	if err := sc.Scan(&t.ID, &t.NoticeID, &t.NoticeTitle, &t.NoticeDoc, &t.Jurisdiction, &t.Seq, &t.Section, &t.No, &path, &t.Text, &leaders, &deadline,
@@ -259,7 +126,7 @@ func scanTask(sc interface{ Scan(...any) error }) (*Task, error) {
 }
 
 // Tasks returns the tasks f selects in ledger order, with their units.
-func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
+func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*ledger.Task, error) {
 	if f.Light != "" {
 		if err := s.freshenFor(ctx, f); err != nil {
 			return nil, err
@@ -278,7 +145,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
 		return nil, fmt.Errorf("list tasks: %w", err)
 	}
 	defer rows.Close()
-	var out []*Task
+	var out []*ledger.Task
 	for rows.Next() {
 		t, err := scanTask(rows)
 		if err != nil {
@@ -296,8 +163,8 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]*Task, error) {
 }
 
 // loadAssignments fills the units of ts, a page at a time.
-func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
-	byID := make(map[int64]*Task, len(ts))
+func (s *Store) loadAssignments(ctx context.Context, x q, ts []*ledger.Task) error {
+	byID := make(map[int64]*ledger.Task, len(ts))
 	for _, t := range ts {
 		byID[t.ID] = t
 	}
@@ -321,7 +188,7 @@ func (s *Store) loadAssignments(ctx context.Context, x q, ts []*Task) error {
 		}
 		for rows.Next() {
 			var id int64
-			var a Assignment
+			var a ledger.Assignment
 			var group int
 			var j string
 			var amb bool
@@ -385,14 +252,14 @@ func (s *Store) HeadingCounts(ctx context.Context, f TaskFilter) ([]Count, error
 // RoleCounts counts, for f.UnitID, the tasks f selects in each role.
 func (s *Store) RoleCounts(ctx context.Context, f TaskFilter) (map[string]int, error) {
 	out := map[string]int{}
-	for _, role := range []string{Lead, Support, Responsible} {
+	for _, role := range ledger.Roles {
 		g := f
 		g.Role = role
 		n, err := s.CountTasks(ctx, g)
 		if err != nil {
 			return nil, err
 		}
-		out[role] = n
+		out[string(role)] = n
 	}
 	return out, nil
 }
@@ -416,21 +283,21 @@ func scanCounts(rows interface {
 }
 
 // Leaders counts the tasks under each leader that sc sees, most first.
-func (s *Store) Leaders(ctx context.Context, sc Scope) ([]Count, error) {
+func (s *Store) Leaders(ctx context.Context, sc ledger.Scope) ([]Count, error) {
 	return s.NoticeLeaders(ctx, 0, sc)
 }
 
 // Task returns one task if sc may see it; a task outside the scope is
 // ErrNotFound, so that its existence is not disclosed.
-func (s *Store) Task(ctx context.Context, id int64, sc Scope) (*Task, error) {
+func (s *Store) Task(ctx context.Context, id int64, sc ledger.Scope) (*ledger.Task, error) {
 	t, err := getTask(ctx, s.r(), s, id, sc)
 	if err != nil {
 		return nil, err
 	}
-	return t, s.loadLights(ctx, []*Task{t})
+	return t, s.loadLights(ctx, []*ledger.Task{t})
 }
 
-func getTask(ctx context.Context, x q, s *Store, id int64, sc Scope) (*Task, error) {
+func getTask(ctx context.Context, x q, s *Store, id int64, sc ledger.Scope) (*ledger.Task, error) {
 	w := where{}
 	w.add("t.id = ?", id)
 	w.scope(sc)
@@ -438,13 +305,13 @@ func getTask(ctx context.Context, x q, s *Store, id int64, sc Scope) (*Task, err
 	if err := noRows(err, "task", id); err != nil {
 		return nil, err
 	}
-	return t, s.loadAssignments(ctx, x, []*Task{t})
+	return t, s.loadAssignments(ctx, x, []*ledger.Task{t})
 }
 
 // StaleError is a save of a task someone changed meanwhile; it wraps
 // ErrStale and holds the task as it now is.
 type StaleError struct {
-	Current *Task
+	Current *ledger.Task
 	By      string
 	At      time.Time
 }
@@ -465,15 +332,15 @@ func (e *StaleError) Unwrap() error { return ErrStale }
 
 // UpdateTask saves f over task id if it is still at version, and records
 // the change in the audit log. A stale version is a *StaleError.
-func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFields, by Actor) (*Task, error) {
+func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f ledger.TaskFields, by Actor) (*ledger.Task, error) {
 	nt := f.Task()
 	if err := ledger.CheckTask(nt); err != nil {
 		return nil, s.inZone(fmt.Errorf("update task %d: %w", id, err))
 	}
-	f = FieldsOf(nt)
-	var out *Task
+	f = ledger.FieldsOf(nt)
+	var out *ledger.Task
 	err := s.tx(ctx, func(x q) error {
-		cur, err := getTask(ctx, x, s, id, Scope{})
+		cur, err := getTask(ctx, x, s, id, ledger.Scope{})
 		if err != nil {
 			return err
 		}
@@ -518,7 +385,7 @@ func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f TaskFie
 		if err := dir.fillGroups(ctx); err != nil {
 			return err
 		}
-		if out, err = getTask(ctx, x, s, id, Scope{}); err != nil {
+		if out, err = getTask(ctx, x, s, id, ledger.Scope{}); err != nil {
 			return err
 		}
 		return writeAudit(ctx, x, now, by, EntityTask, id, ActionUpdate, before, out.Fields())

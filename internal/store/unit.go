@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"errors"
 	"fmt"
 	"strings"
@@ -263,7 +264,7 @@ func (s *Store) units(ctx context.Context, only int64) ([]*Unit, error) {
 		if err := sc(&id, &role, &n); err != nil {
 			return err
 		}
-		byID[id].setCount(role, n)
+		byID[id].setCount(ledger.Role(role), n)
 		return nil
 	})
 	return out, err
@@ -278,7 +279,7 @@ func ambiguous(t string) string {
 // UnitsFor lists the directory as sc sees it: every unit when sc sees
 // everything; else only the units named on tasks it sees, with only those
 // tasks counted.
-func (s *Store) UnitsFor(ctx context.Context, sc Scope) ([]*Unit, error) {
+func (s *Store) UnitsFor(ctx context.Context, sc ledger.Scope) ([]*Unit, error) {
 	us, err := s.Units(ctx)
 	if err != nil || !sc.Limited() {
 		return us, err
@@ -299,7 +300,7 @@ func (s *Store) UnitsFor(ctx context.Context, sc Scope) ([]*Unit, error) {
 			c = &Unit{}
 			counts[id] = c
 		}
-		c.setCount(role, n)
+		c.setCount(ledger.Role(role), n)
 		return nil
 	})
 	if err != nil {
@@ -316,11 +317,11 @@ func (s *Store) UnitsFor(ctx context.Context, sc Scope) ([]*Unit, error) {
 }
 
 // setCount sets the number of tasks u holds in role.
-func (u *Unit) setCount(role string, n int) {
+func (u *Unit) setCount(role ledger.Role, n int) {
 	switch role {
-	case Lead:
+	case ledger.Lead:
 		u.Lead = n
-	case Support:
+	case ledger.Support:
 		u.Support = n
 	default:
 		u.Resp = n

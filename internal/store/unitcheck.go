@@ -117,17 +117,3 @@ func (s *Store) unknownUnits(ctx context.Context, names []string, find func(x q,
 	}
 	return out, nil
 }
-
-// Units is every unit name of f, in all roles.
-func (f TaskFields) Units() []string {
-	return slices.Concat(f.Lead, f.Support, f.Responsible)
-}
-
-// NoticeShort names the task's notice where many rows repeat it: by its
-// doc number, else its title.
-func (t *Task) NoticeShort() string {
-	if t.NoticeDoc != "" {
-		return t.NoticeDoc
-	}
-	return t.NoticeTitle
-}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"duban/internal/ledger"
 	"fmt"
 	"time"
 )
@@ -20,23 +21,6 @@ const (
 
 // Roles lists every role, most powerful first.
 var Roles = []Role{RoleAdmin, RoleOffice, RoleUnit, RoleLeader, RoleViewer}
-
-// Label is the role's Chinese name.
-func (r Role) Label() string {
-	switch r {
-	case RoleAdmin:
-		return "系统管理员"
-	case RoleOffice:
-		return "督查室"
-	case RoleUnit:
-		return "责任单位"
-	case RoleLeader:
-		return "责任领导"
-	case RoleViewer:
-		return "查看"
-	}
-	return string(r)
-}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -71,14 +55,14 @@ type User struct {
 func (u *User) CanEdit() bool { return u.Role == RoleAdmin || u.Role == RoleOffice }
 
 // Scope is what u may see.
-func (u *User) Scope() Scope {
+func (u *User) Scope() ledger.Scope {
 	switch u.Role {
 	case RoleUnit:
-		return Scope{UnitID: u.UnitID}
+		return ledger.Scope{UnitID: u.UnitID}
 	case RoleLeader:
-		return Scope{Leader: u.Leader, limited: true}
+		return ledger.Scope{Leader: u.Leader, ByLeader: true}
 	}
-	return Scope{}
+	return ledger.Scope{}
 }
 
 const userCols = `u.id, u.login, u.name, u.role, COALESCE(u.unit_id, 0), COALESCE(un.name, ''), u.leader,

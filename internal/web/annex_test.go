@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -34,9 +35,9 @@ func TestAnnexRowsAreTasksEverywhere(t *testing.T) {
 	if !strings.HasPrefix(section, "附件") || row.No != "85" || len(row.Leaders) == 0 || row.Deadline.IsZero() {
 		t.Fatalf("last task %+v; want the table's row 85 with leaders and deadline", row)
 	}
-	var lead store.Assignment
+	var lead ledger.Assignment
 	for _, a := range row.Assignments {
-		if a.Role == store.Lead {
+		if a.Role == ledger.Lead {
 			lead = a
 			break
 		}

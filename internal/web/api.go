@@ -113,10 +113,10 @@ type apiTaskJSON struct {
 	Percent      *int            `json:"percent"` // latest reported percent complete, or null
 }
 
-func apiTaskOf(t *store.Task, loc *time.Location) apiTaskJSON {
+func apiTaskOf(t *ledger.Task, loc *time.Location) apiTaskJSON {
 	return apiTaskJSON{ID: t.ID, NoticeID: t.NoticeID, NoticeTitle: t.NoticeTitle, Section: t.Section, No: t.No, Path: orEmpty(t.Path),
-		Text: t.Text, Lead: orEmpty(t.Units(store.Lead)), Support: orEmpty(t.Units(store.Support)),
-		Responsible: orEmpty(t.Units(store.Responsible)), Leaders: orEmpty(t.Leaders), Deadline: t.Deadline,
+		Text: t.Text, Lead: orEmpty(t.Units(ledger.Lead)), Support: orEmpty(t.Units(ledger.Support)),
+		Responsible: orEmpty(t.Units(ledger.Responsible)), Leaders: orEmpty(t.Leaders), Deadline: t.Deadline,
 		DeadlineText: t.DeadlineText, Targets: orEmpty(t.Targets), Version: t.Version,
 		UpdatedAt: rfc3339(t.UpdatedAt, loc), ClosedOn: t.ClosedOn, Light: string(t.Light.State), LightLabel: t.Light.State.Label(),
 		LightReason: t.Light.Reason, Pace: t.Light.Pace, Percent: t.Light.Percent}
@@ -293,9 +293,9 @@ func apiTaskFilter(r *http.Request) (store.TaskFilter, error) {
 	if f.UnitID, err = id("unit", "单位"); err != nil {
 		return f, err
 	}
-	switch role := q.Get("role"); role {
+	switch role := ledger.Role(q.Get("role")); role {
 	case "":
-	case store.Lead, store.Support, store.Responsible:
+	case ledger.Lead, ledger.Support, ledger.Responsible:
 		if f.UnitID == 0 {
 			return f, badRequest("参数 role 须与 unit 一起使用，例如 ?unit=12&role=lead。")
 		}
@@ -353,7 +353,7 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiTaskGet is the task id of the route if the caller may see it.
-func (s *Server) apiTaskGet(r *http.Request) (*store.Task, error) {
+func (s *Server) apiTaskGet(r *http.Request) (*ledger.Task, error) {
 	id, err := apiID(r, errAPITaskNotFound)
 	if err != nil {
 		return nil, err
@@ -486,7 +486,7 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 // apply puts the fields p sets over f, checking each.
-func (p *apiTaskPatchBody) apply(f *store.TaskFields) error {
+func (p *apiTaskPatchBody) apply(f *ledger.TaskFields) error {
 	if p.Text.Set {
 		if p.Text.Null || strings.TrimSpace(p.Text.V) == "" {
 			return badRequest("任务内容（text）不能为空。")

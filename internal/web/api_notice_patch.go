@@ -1,6 +1,7 @@
 package web
 
 import (
+	"duban/internal/ledger"
 	"errors"
 	"net/http"
 	"strconv"
@@ -39,7 +40,7 @@ func (s *Server) apiNoticePatch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	n, err := s.store.Notice(ctx, id, store.Scope{})
+	n, err := s.store.Notice(ctx, id, ledger.Scope{})
 	if errors.Is(err, store.ErrNotFound) {
 		return errAPINoticeNotFound
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"duban/internal/ledger"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -102,14 +103,14 @@ func TestAPIRoles(t *testing.T) {
 	t1, t2, t3 := ts.tasks[0].ID, ts.tasks[1].ID, ts.tasks[2].ID
 	seed := string(seedFile(t, "001"))
 	patch := func() string { // the current version, so that each staff PATCH succeeds
-		cur, err := ts.store.Task(ctx, t1, store.Scope{})
+		cur, err := ts.store.Task(ctx, t1, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return fmt.Sprintf(`{"version": %d, "deadline_text": "年底前（%d）"}`, cur.Version, cur.Version)
 	}
 	patchNotice := func() string { // the current version, so that each staff PATCH succeeds
-		cur, err := ts.store.Notice(ctx, ts.noticeID, store.Scope{})
+		cur, err := ts.store.Notice(ctx, ts.noticeID, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,10 +232,10 @@ func TestAPIRoles(t *testing.T) {
 		}
 	}
 	// The staff dry runs stored nothing; the two staff PATCHes landed.
-	if ns, _ := ts.store.Notices(ctx, store.Scope{}); len(ns) != 1 {
+	if ns, _ := ts.store.Notices(ctx, ledger.Scope{}); len(ns) != 1 {
 		t.Errorf("dry runs stored notices: %d notices", len(ns))
 	}
-	if cur, _ := ts.store.Task(ctx, t1, store.Scope{}); cur.Version != ts.tasks[0].Version+2 {
+	if cur, _ := ts.store.Task(ctx, t1, ledger.Scope{}); cur.Version != ts.tasks[0].Version+2 {
 		t.Errorf("task 1 at version %d after two PATCHes from %d", cur.Version, ts.tasks[0].Version)
 	}
 }
@@ -444,7 +445,7 @@ func TestAPIImport(t *testing.T) {
 	tok := ts.token("office")
 	ctx := context.Background()
 	countNotices := func() int {
-		ns, err := ts.store.Notices(ctx, store.Scope{})
+		ns, err := ts.store.Notices(ctx, ledger.Scope{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -594,7 +595,7 @@ func TestAPITaskPatch(t *testing.T) {
 			t.Errorf("PATCH support %s: %d %s", tc.support, code, body)
 		}
 	}
-	if cur, _ := ts.store.Task(ctx, t1.ID, store.Scope{}); cur.Version != v0 {
+	if cur, _ := ts.store.Task(ctx, t1.ID, ledger.Scope{}); cur.Version != v0 {
 		t.Fatalf("an unconfirmed unit was saved: %+v", cur)
 	}
 	code, body := ts.api("PATCH", path, office, fmt.Sprintf(
@@ -625,7 +626,7 @@ func TestAPITaskPatch(t *testing.T) {
 		if c.Current.Version != v0+1 || c.Current.Text != got.Text || !strings.Contains(c.Error, "督查室王科长") {
 			t.Errorf("409 answer: %s", body)
 		}
-		if cur, _ := ts.store.Task(ctx, t1.ID, store.Scope{}); cur.Version != v0+1 || cur.Text != got.Text {
+		if cur, _ := ts.store.Task(ctx, t1.ID, ledger.Scope{}); cur.Version != v0+1 || cur.Text != got.Text {
 			t.Errorf("stale PATCH changed the task: %+v", cur)
 		}
 	})
@@ -684,7 +685,7 @@ func TestAPITaskPatch(t *testing.T) {
 			if e := decode[apiError](t, body).Error; !strings.Contains(e, c.msg) {
 				t.Errorf("message %q lacks %q", e, c.msg)
 			}
-			if cur, _ := ts.store.Task(ctx, t1.ID, store.Scope{}); cur.Version != v {
+			if cur, _ := ts.store.Task(ctx, t1.ID, ledger.Scope{}); cur.Version != v {
 				t.Errorf("refused PATCH changed the task to version %d", cur.Version)
 			}
 		})

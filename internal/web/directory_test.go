@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -53,10 +54,10 @@ func (ts *site) unitID(name string) int64 {
 }
 
 // changeTask edits a task in the store as the command line would.
-func (ts *site) changeTask(i int, change func(f *store.TaskFields)) {
+func (ts *site) changeTask(i int, change func(f *ledger.TaskFields)) {
 	ts.t.Helper()
 	ctx := context.Background()
-	cur, err := ts.store.Task(ctx, ts.tasks[i].ID, store.Scope{})
+	cur, err := ts.store.Task(ctx, ts.tasks[i].ID, ledger.Scope{})
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -436,7 +437,7 @@ func TestUserPasswordResetEndsSessions(t *testing.T) {
 func TestLeaderSeesOnlyItself(t *testing.T) {
 	ts := newSite(t)
 	// Task 3 names both leaders, so 李副省长 appears in 张副省长's scope too.
-	ts.changeTask(2, func(f *store.TaskFields) { f.Leaders = []string{"李副省长", "张副省长"} })
+	ts.changeTask(2, func(f *ledger.TaskFields) { f.Leaders = []string{"李副省长", "张副省长"} })
 	leader, viewer := ts.client("leader"), ts.client("viewer")
 	zhang, li := "/leaders/"+url.PathEscape("张副省长"), "/leaders/"+url.PathEscape("李副省长")
 
@@ -470,7 +471,7 @@ func TestLeaderSeesOnlyItself(t *testing.T) {
 func TestDirectoryPagesEscapeText(t *testing.T) {
 	ts := newSite(t)
 	const bad = "<script>alert(1)</script>"
-	ts.changeTask(1, func(f *store.TaskFields) {
+	ts.changeTask(1, func(f *ledger.TaskFields) {
 		f.Support = append(f.Support, bad+"办")
 		f.Leaders = []string{"张副省长", bad + "领导"}
 	})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"duban/internal/auth"
-	"duban/internal/store"
 )
 
 // FuzzHTTPInput sends arbitrary bodies where people and programs send
@@ -63,7 +63,7 @@ func FuzzHTTPInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, api bool, body string) {
 		var req *http.Request
 		if api {
-			task, err := ts.store.Task(ctx, ts.tasks[0].ID, store.Scope{})
+			task, err := ts.store.Task(ctx, ts.tasks[0].ID, ledger.Scope{})
 			if err != nil {
 				t.Fatal(err)
 			}

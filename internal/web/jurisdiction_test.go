@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,7 +56,7 @@ func TestSameNameInTwoCitiesStaysApart(t *testing.T) {
 	}
 	ts.users["smxczj"] = ts.addUser(store.NewUser{Login: "smxczj", Name: "三门峡财政", Role: store.RoleUnit, UnitID: smx.ID})
 	ts.users["xcczj"] = ts.addUser(store.NewUser{Login: "xcczj", Name: "许昌财政", Role: store.RoleUnit, UnitID: xc.ID})
-	xcTasks, _ := ts.store.Tasks(ctx, store.TaskFilter{Scope: store.Scope{UnitID: xc.ID}})
+	xcTasks, _ := ts.store.Tasks(ctx, store.TaskFilter{Scope: ledger.Scope{UnitID: xc.ID}})
 	if len(xcTasks) == 0 {
 		t.Fatal("许昌's 市财政局 has no tasks")
 	}
@@ -126,7 +127,7 @@ func TestImportReviewConfirmsJurisdiction(t *testing.T) {
 		t.Fatalf("confirm: %d → %q", code, where)
 	}
 	id, _ := strconv.ParseInt(strings.TrimPrefix(where, "/notices/"), 10, 64)
-	n, err := ts.store.Notice(context.Background(), id, store.Scope{})
+	n, err := ts.store.Notice(context.Background(), id, ledger.Scope{})
 	if err != nil || n.Jurisdiction != "411200" || n.JurName != "三门峡市" {
 		t.Errorf("imported under %+v %v, want the office's pick 411200", n, err)
 	}

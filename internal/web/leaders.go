@@ -1,6 +1,7 @@
 package web
 
 import (
+	"duban/internal/ledger"
 	"net/http"
 
 	"duban/internal/store"
@@ -50,7 +51,7 @@ type leaderNotice struct {
 }
 
 type leaderTask struct {
-	*store.Task
+	*ledger.Task
 	Units []roleUnitsGroup
 }
 

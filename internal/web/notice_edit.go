@@ -1,6 +1,7 @@
 package web
 
 import (
+	"duban/internal/ledger"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,7 +74,7 @@ func (s *Server) noticeEditShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.store.Notice(r.Context(), id, store.Scope{})
+	n, err := s.store.Notice(r.Context(), id, ledger.Scope{})
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (s *Server) noticeEditSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	n, err := s.store.Notice(ctx, id, store.Scope{})
+	n, err := s.store.Notice(ctx, id, ledger.Scope{})
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 // ledgerQuery is the ledger's filters as the URL carries them.
 type ledgerQuery struct {
 	Unit    int64
-	Role    string
+	Role    ledger.Role
 	Leader  string
 	Heading string
 	Q       string
@@ -58,7 +58,7 @@ type ledgerQuery struct {
 
 func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 	v := r.URL.Query()
-	q := ledgerQuery{Role: v.Get("role"), Leader: v.Get("leader"), Heading: v.Get("heading"), Q: strings.TrimSpace(v.Get("q")), Page: 1}
+	q := ledgerQuery{Role: ledger.Role(v.Get("role")), Leader: v.Get("leader"), Heading: v.Get("heading"), Q: strings.TrimSpace(v.Get("q")), Page: 1}
 	if s := v.Get("unit"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 0 {
@@ -87,7 +87,7 @@ func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 		q.Report = s
 	}
 	switch q.Role {
-	case "", store.Lead, store.Support, store.Responsible:
+	case "", ledger.Lead, ledger.Support, ledger.Responsible:
 	default:
 		return q, badRequest("筛选条件中的角色无效。")
 	}
@@ -127,7 +127,7 @@ func (s *Server) checkFilter(ctx context.Context, f store.TaskFilter) error {
 	return nil
 }
 
-func (q ledgerQuery) filter(noticeID int64, sc store.Scope) store.TaskFilter {
+func (q ledgerQuery) filter(noticeID int64, sc ledger.Scope) store.TaskFilter {
 	return store.TaskFilter{NoticeID: noticeID, UnitID: q.Unit, Role: q.Role, Leader: q.Leader, Heading: q.Heading,
 		Query: q.Q, Light: q.Light, PeriodID: q.Period, Report: q.Report, Scope: sc}
 }
@@ -149,7 +149,7 @@ func (q ledgerQuery) values() url.Values {
 	if q.Period != 0 {
 		v.Set("period", strconv.FormatInt(q.Period, 10))
 	}
-	for k, s := range map[string]string{"role": q.Role, "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light), "report": q.Report} {
+	for k, s := range map[string]string{"role": string(q.Role), "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light), "report": q.Report} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -178,7 +178,7 @@ func (q ledgerQuery) Filtered() bool {
 // heading changes.
 type ledgerRow struct {
 	Heading string
-	Task    *store.Task
+	Task    *ledger.Task
 }
 
 type noticePage struct {
@@ -259,7 +259,7 @@ func (q ledgerQuery) page(total int) (page, pages int) {
 	return min(q.Page, pages), pages
 }
 
-func ledgerRows(ts []*store.Task) []ledgerRow {
+func ledgerRows(ts []*ledger.Task) []ledgerRow {
 	rows := make([]ledgerRow, 0, len(ts))
 	prev := "\x00"
 	for _, t := range ts {
@@ -287,14 +287,14 @@ func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, format str
 	if err := s.checkFilter(r.Context(), f); err != nil {
 		return err
 	}
-	n, err := s.store.LedgerNotice(r.Context(), f)
+	n, ts, err := s.store.LedgerExport(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	name := office.ExportName(n.Title, n.DocNumber, format)
 	w.Header().Set("Content-Type", office.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", format, url.PathEscape(name)))
-	return office.Export(w, n, format)
+	return office.ExportLedger(w, n, ts, format)
 }
 
 func (s *Server) noticeExportXLSX(w http.ResponseWriter, r *http.Request) error {

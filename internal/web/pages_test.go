@@ -20,7 +20,6 @@ import (
 	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/office"
-	"duban/internal/store"
 )
 
 // TestPagesAsEveryRole walks the ledger's pages as every account. Unit A
@@ -158,9 +157,9 @@ func TestExportsHoldTheCurrentLedger(t *testing.T) {
 
 // edit opens a task's edit form as c, changes fields and saves; it returns
 // the status and body of the answer.
-func edit(t *testing.T, ts *site, c *http.Client, task *store.Task, change map[string]string) (int, string) {
+func edit(t *testing.T, ts *site, c *http.Client, task *ledger.Task, change map[string]string) (int, string) {
 	t.Helper()
-	cur, err := ts.store.Task(context.Background(), task.ID, store.Scope{})
+	cur, err := ts.store.Task(context.Background(), task.ID, ledger.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +167,7 @@ func edit(t *testing.T, ts *site, c *http.Client, task *store.Task, change map[s
 }
 
 // editFrom saves a form built from the task as it was when "opened".
-func editFrom(t *testing.T, ts *site, c *http.Client, opened *store.Task, change map[string]string) (int, string) {
+func editFrom(t *testing.T, ts *site, c *http.Client, opened *ledger.Task, change map[string]string) (int, string) {
 	t.Helper()
 	f := formOf(opened)
 	form := url.Values{"text": {f.Text}, "lead": {f.Lead}, "support": {f.Support}, "responsible": {f.Responsible},
@@ -205,7 +204,7 @@ func TestEditTaskAuditAndStale(t *testing.T) {
 	if code != http.StatusConflict || !strings.Contains(body, "督查室王科长") || !strings.Contains(body, "管理员的另一种改法") {
 		t.Fatalf("stale save: %d\n%s", code, body)
 	}
-	now, _ := ts.store.Task(context.Background(), opened.ID, store.Scope{})
+	now, _ := ts.store.Task(context.Background(), opened.ID, ledger.Scope{})
 	if now.Text != "扩大有效投资，完成投资5500亿元以上。" || now.Version != 2 {
 		t.Errorf("stale save changed the task: %q v%d", now.Text, now.Version)
 	}
@@ -255,7 +254,7 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 		t.Fatalf("upload: %s → %q", resp.Status, draft)
 	}
 	// Nothing is in the ledger before the office confirms.
-	if ns, _ := ts.store.Notices(context.Background(), store.Scope{}); len(ns) != 1 {
+	if ns, _ := ts.store.Notices(context.Background(), ledger.Scope{}); len(ns) != 1 {
 		t.Fatalf("%d notices before confirming", len(ns))
 	}
 	code, page := ts.get(oc, draft)
@@ -297,7 +296,7 @@ func TestImportPreviewCorrectConfirm(t *testing.T) {
 	if link := `id="existing-notice" href="` + loc + `"`; resp.StatusCode != http.StatusConflict || !strings.Contains(string(b), "不能重复导入") || !strings.Contains(string(b), link) {
 		t.Errorf("re-import: %s, want 409 with %s\n%.300s", resp.Status, link, b)
 	}
-	if ns, _ := ts.store.Notices(context.Background(), store.Scope{}); len(ns) != 2 {
+	if ns, _ := ts.store.Notices(context.Background(), ledger.Scope{}); len(ns) != 2 {
 		t.Errorf("%d notices after a refused re-import; want 2", len(ns))
 	}
 	// Unreadable uploads are refused in Chinese.
@@ -427,7 +426,7 @@ func TestEditLimitsSameOnPageAndAPI(t *testing.T) {
 			t.Errorf("API %s: %d, want 400 with %q\n%.200s", c.name, code, c.want, body)
 		}
 	}
-	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, store.Scope{}); now.Version != 1 {
+	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, ledger.Scope{}); now.Version != 1 {
 		t.Errorf("a refused edit changed the task to version %d", now.Version)
 	}
 }

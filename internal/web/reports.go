@@ -51,7 +51,7 @@ func (s *Server) reportAPIRoutes() []route {
 // reportAccess is what the caller may do with one task's report for one
 // period, and whose report it is.
 type reportAccess struct {
-	Task        *store.Task
+	Task        *ledger.Task
 	Period      ledger.Period
 	OwnerID     int64   // the unit whose report is shown
 	Owners      []int64 // every unit that owns a report on the task
@@ -471,7 +471,7 @@ func readReviewQuery(v url.Values) (reviewQuery, error) {
 	return q, nil
 }
 
-func (q reviewQuery) filter(sc store.Scope) store.ReviewFilter {
+func (q reviewQuery) filter(sc ledger.Scope) store.ReviewFilter {
 	return store.ReviewFilter{NoticeID: q.Notice, PeriodID: q.Period, UnitID: q.Unit, Heading: q.Heading, Light: q.Light, State: q.State, Scope: sc}
 }
 
@@ -482,13 +482,13 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	p := &reviewPage{Base: s.base(w, r, "审核报告"), F: q}
-	if p.Items, err = s.store.ReviewQueue(ctx, q.filter(store.Scope{})); err != nil {
+	if p.Items, err = s.store.ReviewQueue(ctx, q.filter(ledger.Scope{})); err != nil {
 		return err
 	}
 	if p.Plans, err = s.store.PlansInState(ctx, ledger.Submitted, q.Notice); err != nil {
 		return err
 	}
-	if p.Notices, err = s.store.Notices(ctx, store.Scope{}); err != nil {
+	if p.Notices, err = s.store.Notices(ctx, ledger.Scope{}); err != nil {
 		return err
 	}
 	if q.Notice != 0 {

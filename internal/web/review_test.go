@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -172,13 +173,13 @@ func TestTaskEditAsksAboutUnknownUnit(t *testing.T) {
 	if code != bad || !strings.Contains(body, `name="use" value="省商务听→省商务厅"`) || !strings.Contains(body, `name="create_unit" value="省商务听"`) {
 		t.Fatalf("typo: %d\n%.3000s", code, body)
 	}
-	if cur, _ := ts.store.Task(context.Background(), t1.ID, store.Scope{}); cur.Version != 1 {
+	if cur, _ := ts.store.Task(context.Background(), t1.ID, ledger.Scope{}); cur.Version != 1 {
 		t.Fatal("the typo was saved")
 	}
 	code, body = edit(t, ts, oc, t1, map[string]string{"lead": "省商务听", "use": "省商务听→省商务厅"})
-	cur, _ := ts.store.Task(context.Background(), t1.ID, store.Scope{})
-	if code != see || strings.Join(cur.Units(store.Lead), "、") != "省商务厅" {
-		t.Fatalf("choosing the suggestion: %d %v %.300s", code, cur.Units(store.Lead), body)
+	cur, _ := ts.store.Task(context.Background(), t1.ID, ledger.Scope{})
+	if code != see || strings.Join(cur.Units(ledger.Lead), "、") != "省商务厅" {
+		t.Fatalf("choosing the suggestion: %d %v %.300s", code, cur.Units(ledger.Lead), body)
 	}
 	code, _ = edit(t, ts, oc, t1, map[string]string{"lead": "省口岸办", "create_unit": "省口岸办"})
 	if u, err := ts.store.UnitByName(context.Background(), "省口岸办"); code != see || err != nil {
@@ -213,8 +214,8 @@ func TestReviewAsksAboutTypedUnit(t *testing.T) {
 	}
 	ts2, _ := ts.store.Tasks(context.Background(), store.TaskFilter{Query: "发展枢纽经济"})
 	// (shown with its government where another government has a 省商务厅)
-	if len(ts2) != 1 || len(ts2[0].Units(store.Lead)) != 1 || !strings.HasSuffix(ts2[0].Units(store.Lead)[0], "省商务厅") {
-		t.Errorf("imported task 2: %d tasks, lead %q", len(ts2), ts2[0].Units(store.Lead))
+	if len(ts2) != 1 || len(ts2[0].Units(ledger.Lead)) != 1 || !strings.HasSuffix(ts2[0].Units(ledger.Lead)[0], "省商务厅") {
+		t.Errorf("imported task 2: %d tasks, lead %q", len(ts2), ts2[0].Units(ledger.Lead))
 	}
 	if _, err := ts.store.UnitByName(context.Background(), "省商务听"); err == nil {
 		t.Error("the misspelt unit reached the directory")

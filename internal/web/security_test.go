@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"fmt"
 	"io"
 	"log/slog"
@@ -89,7 +90,7 @@ func TestLimitsOnEveryWayIn(t *testing.T) {
 			t.Errorf("PATCH %s: %d, want 400 with %q\n%.200s", c.name, code, c.want, body)
 		}
 	}
-	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, store.Scope{}); now.Version != 1 {
+	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, ledger.Scope{}); now.Version != 1 {
 		t.Errorf("a refused PATCH changed the task to version %d", now.Version)
 	}
 }
@@ -167,7 +168,7 @@ func TestBadTextRefused(t *testing.T) {
 				t.Errorf("50,000-character search %.20s: %d\n%.300s", path, code, body)
 			}
 		}
-		now, err := st.Task(context.Background(), task.ID, store.Scope{})
+		now, err := st.Task(context.Background(), task.ID, ledger.Scope{})
 		if err != nil || strings.ContainsAny(now.Text, "\x00\x1b\x7f") || !utf8.ValidString(now.Text) {
 			t.Errorf("stored text %q (%v)", now.Text, err)
 		}

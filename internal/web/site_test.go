@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"duban/internal/ledger"
 	"flag"
 	"fmt"
 	"io"
@@ -70,7 +71,7 @@ type site struct {
 	server   *Server
 	users    map[string]*store.User // by login: admin, office, unit, unit2, leader, viewer
 	noticeID int64
-	tasks    []*store.Task // in order: 1 (unit A lead), 2 (unit B lead), 3 (group)
+	tasks    []*ledger.Task // in order: 1 (unit A lead), 2 (unit B lead), 3 (group)
 	unitA    *store.Unit
 	unitB    *store.Unit
 }

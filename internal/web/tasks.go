@@ -17,7 +17,7 @@ import (
 
 type taskPage struct {
 	Base
-	Task     *store.Task
+	Task     *ledger.Task
 	History  []historyEntry
 	CanEdit  bool
 	Owners   []ownerRow // the plan and each period's report of every owner unit
@@ -82,7 +82,7 @@ func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) error {
 
 // taskChanges lists the fields an audit entry changed, as the page shows them.
 func taskChanges(before, after json.RawMessage) []fieldChange {
-	var b, a store.TaskFields
+	var b, a ledger.TaskFields
 	json.Unmarshal(before, &b)
 	json.Unmarshal(after, &a)
 	list := func(s []string) string { return strings.Join(s, "、") }
@@ -114,9 +114,9 @@ type taskForm struct {
 	TextOrig, TargetsOrig string
 }
 
-func formOf(t *store.Task) taskForm {
-	f := taskForm{Text: t.Text, Lead: strings.Join(t.Units(store.Lead), "、"), Support: strings.Join(t.Units(store.Support), "、"),
-		Responsible: strings.Join(t.Units(store.Responsible), "、"), Leaders: strings.Join(t.Leaders, "、"),
+func formOf(t *ledger.Task) taskForm {
+	f := taskForm{Text: t.Text, Lead: strings.Join(t.Units(ledger.Lead), "、"), Support: strings.Join(t.Units(ledger.Support), "、"),
+		Responsible: strings.Join(t.Units(ledger.Responsible), "、"), Leaders: strings.Join(t.Leaders, "、"),
 		Deadline: t.Deadline.String(), DeadlineText: t.DeadlineText, Targets: notice.FormatTargets(t.Targets), Version: t.Version}
 	f.TextOrig, f.TargetsOrig = f.Text, f.Targets
 	return f
@@ -143,8 +143,8 @@ func splitNames(s string) []string {
 }
 
 // fields checks the form and turns it into what the store saves.
-func (f taskForm) fields() (store.TaskFields, error) {
-	out := store.TaskFields{Text: f.Text, Lead: splitNames(f.Lead), Support: splitNames(f.Support),
+func (f taskForm) fields() (ledger.TaskFields, error) {
+	out := ledger.TaskFields{Text: f.Text, Lead: splitNames(f.Lead), Support: splitNames(f.Support),
 		Responsible: splitNames(f.Responsible), Leaders: splitNames(f.Leaders), DeadlineText: f.DeadlineText}
 	problems := ledger.TaskProblems(out.Task())
 	if f.Deadline != "" {
@@ -172,10 +172,10 @@ func (f taskForm) fields() (store.TaskFields, error) {
 
 type taskEditPage struct {
 	Base
-	Task    *store.Task
+	Task    *ledger.Task
 	Form    taskForm
 	Error   string
-	Current *store.Task // the newer version, when a save was stale
+	Current *ledger.Task // the newer version, when a save was stale
 	// Unknown are typed unit names the directory lacks, asked about.
 	Unknown []store.UnknownUnit
 }
@@ -185,7 +185,7 @@ func (s *Server) taskEditShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.store.Task(r.Context(), id, store.Scope{})
+	t, err := s.store.Task(r.Context(), id, ledger.Scope{})
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (s *Server) taskEditSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	t, err := s.store.Task(ctx, id, store.Scope{})
+	t, err := s.store.Task(ctx, id, ledger.Scope{})
 	if err != nil {
 		return err
 	}

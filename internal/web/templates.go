@@ -29,7 +29,8 @@ type templates struct {
 // funcs are the templates' functions; times are shown in loc.
 func funcs(loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"roleLabel": store.RoleLabel,
+		"roleLabel":   func(r ledger.Role) string { return r.Label() },
+		"accountRole": func(r store.Role) string { return ledger.AccountRoleLabel(string(r)) },
 		"date": func(d notice.Date) string {
 			if d.IsZero() {
 				return ""
@@ -49,8 +50,8 @@ func funcs(loc *time.Location) template.FuncMap {
 		"path": func(p []string) string { return strings.Join(p, " › ") },
 		"qs":   queryString,
 		// roleOf pairs a task with a role for the "roleunits" template.
-		"roleOf":     func(t *store.Task, role string) roleUnits { return roleUnits{t, role} },
-		"roles":      func() []string { return []string{store.Lead, store.Support, store.Responsible} },
+		"roleOf":     func(t *ledger.Task, role ledger.Role) roleUnits { return roleUnits{t, role} },
+		"roles":      func() []ledger.Role { return ledger.Roles },
 		"lights":     func() []ledger.LightState { return ledger.Lights },
 		"stateLabel": func(st ledger.State) string { return st.Label() },
 		// actual is a report's value for the task's i-th target.
@@ -76,8 +77,8 @@ func zoneName(loc *time.Location) string {
 }
 
 type roleUnits struct {
-	Task *store.Task
-	Role string
+	Task *ledger.Task
+	Role ledger.Role
 }
 
 // queryString builds "?k=v&…" from pairs, leaving out empty values.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"duban/internal/ledger"
 	"errors"
 	"fmt"
 	"net/http"
@@ -121,7 +122,7 @@ type unitPage struct {
 
 // unitSection is the unit's tasks in one role.
 type unitSection struct {
-	Role  string
+	Role  ledger.Role
 	Title string
 	Count int // over every page
 	Rows  []unitRow
@@ -129,7 +130,7 @@ type unitSection struct {
 
 // unitRow is one task as the unit holds it.
 type unitRow struct {
-	Task *store.Task
+	Task *ledger.Task
 	// Via is the group that names the task when the unit itself is not named.
 	Via    string
 	Others []roleUnitsGroup
@@ -137,12 +138,12 @@ type unitRow struct {
 
 // roleUnitsGroup is the units named on a task in one role.
 type roleUnitsGroup struct {
-	Role  string
-	Units []store.Assignment
+	Role  ledger.Role
+	Units []ledger.Assignment
 }
 
 // groupByRole gathers assignments, already in role order, by role.
-func groupByRole(as []store.Assignment) []roleUnitsGroup {
+func groupByRole(as []ledger.Assignment) []roleUnitsGroup {
 	var out []roleUnitsGroup
 	for _, a := range as {
 		if l := len(out); l == 0 || out[l-1].Role != a.Role {
@@ -195,8 +196,11 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := unitPageParam(r)
 	pages := 1
-	for _, sec := range []struct{ role, title string }{
-		{store.Lead, "牵头的任务"}, {store.Support, "配合的任务"}, {store.Responsible, "负责落实的任务"},
+	for _, sec := range []struct {
+		role  ledger.Role
+		title string
+	}{
+		{ledger.Lead, "牵头的任务"}, {ledger.Support, "配合的任务"}, {ledger.Responsible, "负责落实的任务"},
 	} {
 		g := f
 		g.Role, g.Limit, g.Offset = sec.role, unitPageSize, (page-1)*unitPageSize
@@ -204,7 +208,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		n := counts[sec.role]
+		n := counts[string(sec.role)]
 		pages = max(pages, (n+unitPageSize-1)/unitPageSize)
 		us := unitSection{Role: sec.role, Title: sec.title, Count: n}
 		for _, t := range ts {
@@ -240,9 +244,9 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 
 // unitTaskRow finds how unit holds t in role: named itself, or through one
 // of its groups; the other units named on t are shown beside it.
-func unitTaskRow(unit *store.Unit, role string, t *store.Task) unitRow {
+func unitTaskRow(unit *store.Unit, role ledger.Role, t *ledger.Task) unitRow {
 	row := unitRow{Task: t}
-	direct := slices.ContainsFunc(t.Assignments, func(a store.Assignment) bool { return a.Role == role && a.UnitID == unit.ID })
+	direct := slices.ContainsFunc(t.Assignments, func(a ledger.Assignment) bool { return a.Role == role && a.UnitID == unit.ID })
 	via := int64(0)
 	if !direct {
 		for _, a := range t.Assignments {
@@ -252,7 +256,7 @@ func unitTaskRow(unit *store.Unit, role string, t *store.Task) unitRow {
 			}
 		}
 	}
-	var others []store.Assignment
+	var others []ledger.Assignment
 	for _, a := range t.Assignments {
 		if a.UnitID == unit.ID || (a.Role == role && a.UnitID == via) {
 			continue

@@ -50,7 +50,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) (*usersPage, 
 	if err != nil {
 		return nil, err
 	}
-	leaders, err := s.store.Leaders(ctx, store.Scope{})
+	leaders, err := s.store.Leaders(ctx, ledger.Scope{})
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	done := "已创建账号" + zhQuoted(f.Login) + "（" + f.Name + "，" + f.Role.Label() + "）。"
+	done := "已创建账号" + zhQuoted(f.Login) + "（" + f.Name + "，" + ledger.AccountRoleLabel(string(f.Role)) + "）。"
 	if !generated {
 		return s.redirect(w, r, "/users", done)
 	}
