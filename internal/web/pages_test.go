@@ -91,6 +91,15 @@ func TestLedgerFiltersAndEscaping(t *testing.T) {
 	if code, _ := ts.get(office, path+"?light=red"); code != bad {
 		t.Errorf("unknown light: %d", code)
 	}
+	// a unit's page and a leader's page show lights and filter by them
+	for _, p := range []string{fmt.Sprintf("/units/%d", ts.unitA.ID), "/leaders/" + url.PathEscape("张副省长")} {
+		if _, body := ts.get(office, p); !strings.Contains(body, `class="light light-overdue"`) {
+			t.Errorf("%s shows no light", p)
+		}
+	}
+	if got := count2(t, ts, office, fmt.Sprintf("/units/%d?light=ahead", ts.unitA.ID)); got != 0 {
+		t.Errorf("unit page filtered to 超进度 shows %d tasks", got)
+	}
 	// The counts by light link to the filtered ledger; the task page says why.
 	_, body := ts.get(office, path)
 	if !strings.Contains(body, `href="?light=overdue"`) || !strings.Contains(body, "逾期 <b>3</b>") {
@@ -429,4 +438,14 @@ func TestEditLimitsSameOnPageAndAPI(t *testing.T) {
 	if now, _ := ts.store.Task(context.Background(), ts.tasks[0].ID, ledger.Scope{}); now.Version != 1 {
 		t.Errorf("a refused edit changed the task to version %d", now.Version)
 	}
+}
+
+// count2 counts the task links of a page.
+func count2(t *testing.T, ts *site, c *http.Client, path string) int {
+	t.Helper()
+	code, body := ts.get(c, path)
+	if code != ok {
+		t.Fatalf("%s: %d", path, code)
+	}
+	return strings.Count(body, `<td class="no" data-label="编号">`)
 }

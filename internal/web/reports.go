@@ -90,15 +90,39 @@ type inboxPage struct {
 	Base
 	Items []store.InboxItem
 	Ready int
+	Light ledger.LightState
+}
+
+// inboxItems is the unit's inbox, only the tasks of one light when the
+// query asks for it (?light=).
+func (s *Server) inboxItems(r *http.Request) ([]store.InboxItem, ledger.LightState, error) {
+	var light ledger.LightState
+	if v := r.URL.Query().Get("light"); v != "" {
+		l, ok := ledger.ParseLight(v)
+		if !ok {
+			return nil, "", badRequest("筛选条件中的状态灯无效。")
+		}
+		light = l
+	}
+	items, err := s.store.Inbox(r.Context(), userFrom(r).UnitID)
+	if err != nil || light == "" {
+		return items, light, err
+	}
+	var out []store.InboxItem
+	for _, it := range items {
+		if it.Task.Light.State == light {
+			out = append(out, it)
+		}
+	}
+	return out, light, nil
 }
 
 func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) error {
-	u := userFrom(r)
-	items, err := s.store.Inbox(r.Context(), u.UnitID)
+	items, light, err := s.inboxItems(r)
 	if err != nil {
 		return err
 	}
-	p := &inboxPage{Base: s.base(w, r, "我的待办"), Items: items}
+	p := &inboxPage{Base: s.base(w, r, "我的待办"), Items: items, Light: light}
 	for _, it := range items {
 		if it.Owner && it.Ready {
 			p.Ready++

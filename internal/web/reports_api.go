@@ -72,7 +72,7 @@ type apiInboxItem struct {
 }
 
 func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.store.Inbox(r.Context(), userFrom(r).UnitID)
+	items, _, err := s.inboxItems(r)
 	if err != nil {
 		return err
 	}

@@ -200,6 +200,23 @@ func TestReportFlowByPage(t *testing.T) {
 	if code != see {
 		t.Fatalf("submit: %d %.500s", code, body)
 	}
+	// the inbox filters by light; a bogus light is refused
+	if code, _ := ts.get(unitB, "/inbox?light=red"); code != bad {
+		t.Errorf("inbox with a bogus light: %d", code)
+	}
+	if _, body := ts.get(unitB, "/inbox?light=closed"); strings.Contains(body, fmt.Sprintf(`data-task-id="%d"`, t2)) {
+		t.Errorf("the inbox filtered to closed tasks lists an open one")
+	}
+	// the file: the units of the task and the readers, nobody else
+	att, _ := ts.store.Attachments(context.Background(), regexpReportID(t, ts, t2, ps[1].ID))
+	if len(att) != 1 {
+		t.Fatalf("attachments %v", att)
+	}
+	for who, want := range map[string]int{"unit": ok, "unit2": ok, "office": ok, "viewer": ok, "leader": nf} {
+		if code, _ := ts.get(ts.client(who), fmt.Sprintf("/attachments/%d", att[0].ID)); code != want {
+			t.Errorf("%s downloads the attachment: %d, want %d", who, code, want)
+		}
+	}
 	// other units reach none of it
 	if code, _ := ts.get(ts.client("unit2"), fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[1].ID)); code != nf {
 		t.Errorf("unit B reads unit A's report: %d", code)
@@ -260,4 +277,17 @@ func regexpVersion(t *testing.T, body string) string {
 	}
 	rest := body[i+len(mark):]
 	return rest[:strings.IndexByte(rest, '"')]
+}
+
+func regexpReportID(t *testing.T, ts *site, task, period int64) int64 {
+	t.Helper()
+	owners, _, err := ts.store.TaskOwners(context.Background(), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ts.store.Report(context.Background(), task, period, owners[0])
+	if err != nil || r.ID == 0 {
+		t.Fatalf("report %v %v", r, err)
+	}
+	return r.ID
 }

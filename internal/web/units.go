@@ -112,6 +112,7 @@ type unitPage struct {
 	Notices  []*store.NoticeInfo
 	NoticeID int64
 	Q        string
+	Light    ledger.LightState
 	Sections []unitSection
 	Pager    *pager
 	// Linked is false for a unit account, which may open no other unit.
@@ -178,6 +179,13 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	p := &unitPage{Base: s.base(w, r, unit.Name), Unit: unit, Q: strings.TrimSpace(q.Get("q")),
 		Linked: user.Role != store.RoleUnit}
 	p.NoticeID, _ = strconv.ParseInt(q.Get("notice"), 10, 64)
+	if v := q.Get("light"); v != "" {
+		l, ok := ledger.ParseLight(v)
+		if !ok {
+			return badRequest("筛选条件中的状态灯无效。")
+		}
+		p.Light = l
+	}
 	// The notices of the filter are those where the unit holds a task the
 	// account sees: a leader is not shown the titles of others' notices.
 	if p.Notices, err = s.store.NoticesOf(ctx, store.TaskFilter{UnitID: unit.ID, Scope: user.Scope()}); err != nil {
@@ -186,7 +194,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	if user.Role == store.RoleLeader && len(p.Notices) == 0 {
 		return errNotFound // a unit none of whose tasks are the leader's is none of its concern
 	}
-	f := store.TaskFilter{UnitID: unit.ID, NoticeID: p.NoticeID, Query: p.Q, Scope: user.Scope()}
+	f := store.TaskFilter{UnitID: unit.ID, NoticeID: p.NoticeID, Query: p.Q, Light: p.Light, Scope: user.Scope()}
 	if err := s.checkFilter(ctx, f); err != nil {
 		return err
 	}
@@ -222,6 +230,9 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Q != "" {
 		base.Set("q", p.Q)
+	}
+	if p.Light != "" {
+		base.Set("light", string(p.Light))
 	}
 	p.Pager = newPager(unitHref(unit.ID), base, page, pages)
 	if unit.IsGroup && user.CanEdit() {
