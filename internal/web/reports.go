@@ -163,6 +163,7 @@ type reportPage struct {
 	*reportAccess
 	Report      *ledger.Report
 	Previous    *ledger.Report
+	Plan        *ledger.Plan // the owner's, shown beside the report
 	Units       map[int64]string
 	Attachments []store.AttachmentInfo
 	MyPart      ledger.Part
@@ -184,6 +185,9 @@ func (s *Server) reportPageFor(w http.ResponseWriter, r *http.Request, a *report
 	p := &reportPage{Base: s.base(w, r, a.Task.Name()+"任务 · "+a.Period.What()), reportAccess: a, Report: rep, Units: map[int64]string{},
 		Today: s.store.Today().String()}
 	if p.Previous, err = s.store.PreviousReport(ctx, a.Task.ID, a.Period.ID, a.OwnerID); err != nil {
+		return nil, err
+	}
+	if p.Plan, err = s.store.Plan(ctx, a.Task.ID, a.OwnerID); err != nil {
 		return nil, err
 	}
 	if rep.ID != 0 {

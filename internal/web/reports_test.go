@@ -140,6 +140,10 @@ func TestPlanFlowByPage(t *testing.T) {
 	if code != see {
 		t.Fatalf("report: %d", code)
 	}
+	_, body = ts.get(office, fmt.Sprintf("/tasks/%d/reports/%d", t1, ps[1].ID))
+	if !strings.Contains(body, `id="plan"`) || !strings.Contains(body, "新开工项目100个") || !strings.Contains(body, `id="previous"`) {
+		t.Errorf("the report does not show the plan and the previous report beside it")
+	}
 	_, body = ts.get(office, fmt.Sprintf("/tasks/%d", t1))
 	for _, want := range []string{"欠进度", "时间节点6月30日应完成40%（新开工项目100个），报告进度30%", "采纳 省发展改革委的落实方案", "报送 省发展改革委的第二季度进展报告"} {
 		if !strings.Contains(body, want) {
