@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ import (
 	"duban/internal/web"
 )
 
-const benchUsage = `用法 (usage): duban bench rush [--db DSN] [--reporters 300] [--reports 20]
+const benchUsage = `用法 (usage): duban bench rush [--db DSN] [--reporters 300] [--reports 20] [--cpuprofile FILE]
 
 截止日前的报送高峰：在临时数据库上启动 duban，--reporters 个单位账号同时通过 API
 （HTTP keep-alive）各保存并报送 --reports 份进展报告，核对无一丢失或重复，报告吞吐量、
@@ -50,12 +51,23 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&dbs, "db", "database")
 	reporters := fs.Int("reporters", 300, "unit accounts reporting at once")
 	reports := fs.Int("reports", 20, "reports each account saves and submits")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || *reporters < 1 || *reports < 1 || *reporters**reports > 50000 {
 		fmt.Fprintf(stderr, "duban bench rush: 参数有误 (bad arguments)\n\n%s", benchUsage)
 		return 2
 	}
 	if len(dbs) == 0 {
 		dbs = dbList{"sqlite"}
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "duban bench rush: %s\n", oneLine(err))
+			return 1
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
 	for _, db := range dbs {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 
 	"duban/internal/ledger"
@@ -99,26 +98,37 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 	if err != nil {
 		return err
 	}
-	want := make(map[int64]bool, len(taskIDs))
-	for _, id := range taskIDs {
-		want[id] = true
+	slices.Sort(taskIDs)
+	// in chunks that each read only their own tasks' plans and reports:
+	// one stale light costs one task's rows, not the notice's
+	for chunk := range slices.Chunk(taskIDs, 500) {
+		if err := computeChunk(ctx, x, noticeID, chunk, today, year, issued, tolerance, periods); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today notice.Date, year int, issued notice.Date, tolerance int, periods []ledger.Period) error {
+	in := "(" + placeholders(len(chunk)) + ")"
+	args := make([]any, len(chunk))
+	for i, id := range chunk {
+		args[i] = id
 	}
 	type taskRow struct {
 		deadline, closed notice.Date
 	}
 	tasks := map[int64]taskRow{}
-	err = eachRow(ctx, x, "SELECT id, deadline, closed_on FROM tasks WHERE notice_id = ?", []any{noticeID}, func(sc func(...any) error) error {
+	err := eachRow(ctx, x, "SELECT id, deadline, closed_on FROM tasks WHERE id IN "+in, args, func(sc func(...any) error) error {
 		var id int64
 		var dl, cl string
 		if err := sc(&id, &dl, &cl); err != nil {
 			return err
 		}
-		if want[id] {
-			var r taskRow
-			r.deadline, _ = notice.ParseDate(dl)
-			r.closed, _ = notice.ParseDate(cl)
-			tasks[id] = r
-		}
+		var r taskRow
+		r.deadline, _ = notice.ParseDate(dl)
+		r.closed, _ = notice.ParseDate(cl)
+		tasks[id] = r
 		return nil
 	})
 	if err != nil {
@@ -127,8 +137,7 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 	type key struct{ task, unit int64 }
 	plans := map[key]*ledger.Plan{}
 	byPlanID := map[int64]*ledger.Plan{}
-	err = eachRow(ctx, x, `SELECT p.id, p.task_id, p.unit_id, p.state, p.comment FROM plans p JOIN tasks t ON t.id = p.task_id
-		WHERE t.notice_id = ?`, []any{noticeID}, func(sc func(...any) error) error {
+	err = eachRow(ctx, x, `SELECT p.id, p.task_id, p.unit_id, p.state, p.comment FROM plans p WHERE p.task_id IN `+in, args, func(sc func(...any) error) error {
 		p := &ledger.Plan{}
 		var st string
 		if err := sc(&p.ID, &p.TaskID, &p.UnitID, &st, &p.Comment); err != nil {
@@ -143,7 +152,7 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 		return err
 	}
 	err = eachRow(ctx, x, `SELECT m.plan_id, m.due_on, m.result, m.percent FROM milestones m JOIN plans p ON p.id = m.plan_id
-		JOIN tasks t ON t.id = p.task_id WHERE t.notice_id = ? ORDER BY m.plan_id, m.pos`, []any{noticeID}, func(sc func(...any) error) error {
+		WHERE p.task_id IN `+in+` ORDER BY m.plan_id, m.pos`, args, func(sc func(...any) error) error {
 		var id int64
 		var due string
 		var m ledger.Milestone
@@ -160,18 +169,18 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 		return err
 	}
 	reports := map[key][]ledger.Report{}
-	err = eachRow(ctx, x, `SELECT r.task_id, r.period_id, r.unit_id, r.state, r.percent, r.comment FROM reports r JOIN tasks t ON t.id = r.task_id
-		WHERE t.notice_id = ?`, []any{noticeID}, func(sc func(...any) error) error {
-		var r ledger.Report
-		var st string
-		if err := sc(&r.TaskID, &r.PeriodID, &r.UnitID, &st, &r.Percent, &r.Comment); err != nil {
-			return err
-		}
-		r.State = ledger.State(st)
-		k := key{r.TaskID, r.UnitID}
-		reports[k] = append(reports[k], r)
-		return nil
-	})
+	err = eachRow(ctx, x, `SELECT r.task_id, r.period_id, r.unit_id, r.state, r.percent, r.comment FROM reports r WHERE r.task_id IN `+in, args,
+		func(sc func(...any) error) error {
+			var r ledger.Report
+			var st string
+			if err := sc(&r.TaskID, &r.PeriodID, &r.UnitID, &st, &r.Percent, &r.Comment); err != nil {
+				return err
+			}
+			r.State = ledger.State(st)
+			k := key{r.TaskID, r.UnitID}
+			reports[k] = append(reports[k], r)
+			return nil
+		})
 	if err != nil {
 		return err
 	}
@@ -185,10 +194,13 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 		names[id] = n
 		return n, err
 	}
-	// in one order, so that two processes freshening the same notice
-	// wait for each other instead of deadlocking
-	for _, id := range slices.Sorted(maps.Keys(tasks)) {
-		t := tasks[id]
+	// in one order (the chunk is sorted), so that two processes
+	// freshening the same tasks wait for each other instead of deadlocking
+	for _, id := range chunk {
+		t, ok := tasks[id]
+		if !ok {
+			continue // deleted meanwhile
+		}
 		owners, _, err := OwnerUnits(ctx, x, id)
 		if err != nil {
 			return err
@@ -221,45 +233,64 @@ func (s *Store) loadLights(ctx context.Context, ts []*ledger.Task) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	seen := map[int64]bool{}
-	var nids []int64
-	for _, t := range ts {
-		if !seen[t.NoticeID] {
-			seen[t.NoticeID] = true
-			nids = append(nids, t.NoticeID)
-		}
-	}
-	if err := s.FreshenLights(ctx, nids...); err != nil {
-		return err
-	}
+	today := s.today().String()
 	byID := make(map[int64]*ledger.Task, len(ts))
 	for _, t := range ts {
 		byID[t.ID] = t
 	}
-	for chunk := range slices.Chunk(ts, 500) {
-		args := make([]any, len(chunk))
-		for i, t := range chunk {
-			args[i] = t.ID
+	read := func(ts []*ledger.Task) (stale map[int64][]int64, err error) {
+		stale = map[int64][]int64{}
+		for chunk := range slices.Chunk(ts, 500) {
+			args := make([]any, len(chunk))
+			found := map[int64]bool{}
+			for i, t := range chunk {
+				args[i] = t.ID
+			}
+			err := eachRow(ctx, s.r(), "SELECT task_id, light, reason, pace, percent, computed_on FROM task_lights WHERE task_id IN ("+placeholders(len(args))+")", args,
+				func(sc func(...any) error) error {
+					var id int64
+					var l ledger.Light
+					var st, on string
+					if err := sc(&id, &st, &l.Reason, &l.Pace, &l.Percent, &on); err != nil {
+						return err
+					}
+					if on != today {
+						return nil
+					}
+					l.State = ledger.LightState(st)
+					if t := byID[id]; t != nil {
+						t.Light, found[id] = l, true
+					}
+					return nil
+				})
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range chunk {
+				if !found[t.ID] {
+					stale[t.NoticeID] = append(stale[t.NoticeID], t.ID)
+				}
+			}
 		}
-		err := eachRow(ctx, s.r(), "SELECT task_id, light, reason, pace, percent FROM task_lights WHERE task_id IN ("+placeholders(len(args))+")", args,
-			func(sc func(...any) error) error {
-				var id int64
-				var l ledger.Light
-				var st string
-				if err := sc(&id, &st, &l.Reason, &l.Pace, &l.Percent); err != nil {
-					return err
-				}
-				l.State = ledger.LightState(st)
-				if t := byID[id]; t != nil {
-					t.Light = l
-				}
-				return nil
-			})
-		if err != nil {
-			return err
+		return stale, nil
+	}
+	stale, err := read(ts)
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	// only the lights these tasks lack are computed, not their notices'
+	d := s.today()
+	var again []*ledger.Task
+	for nid, ids := range stale {
+		if err := s.tx(ctx, func(x q) error { return computeLights(ctx, x, nid, ids, d) }); err != nil {
+			return fmt.Errorf("lights of notice %d: %w", nid, err)
+		}
+		for _, id := range ids {
+			again = append(again, byID[id])
 		}
 	}
-	return nil
+	_, err = read(again)
+	return err
 }
 
 // LightCounts counts the tasks f selects by light.
