@@ -347,16 +347,9 @@ func (s *Server) apiPlanReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Version int    `json:"version"`
-		Action  string `json:"action"`
-		Comment string `json:"comment"`
-	}
-	if err := decodeJSONBody(w, r, &b); err != nil {
+	b, err := readReview(w, r)
+	if err != nil {
 		return err
-	}
-	if b.Action != "accept" && b.Action != "return" {
-		return badRequest("action 只能是 accept（采纳）或 return（退回）。")
 	}
 	p, err := s.store.ReviewPlan(r.Context(), id, b.Version, b.Action == "accept", b.Comment, userFrom(r).Actor())
 	if err != nil {

@@ -131,17 +131,26 @@ func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "inbox", p)
 }
 
-func (s *Server) inboxSubmit(w http.ResponseWriter, r *http.Request) error {
+// checkedReports are the reports ticked on a list (the form's report values).
+func checkedReports(r *http.Request) ([]int64, error) {
 	if err := r.ParseForm(); err != nil {
-		return badRequest("表单无法读取。")
+		return nil, badRequest("表单无法读取。")
 	}
 	var ids []int64
 	for _, v := range r.PostForm["report"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return badRequest("所选报告无效。")
+			return nil, badRequest("所选报告无效。")
 		}
 		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (s *Server) inboxSubmit(w http.ResponseWriter, r *http.Request) error {
+	ids, err := checkedReports(r)
+	if err != nil {
+		return err
 	}
 	if len(ids) == 0 {
 		return s.redirect(w, r, "/inbox", "请先勾选要报送的报告。")
@@ -553,16 +562,9 @@ func (s *Server) reportReview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reviewAcceptMany(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badRequest("表单无法读取。")
-	}
-	var ids []int64
-	for _, v := range r.PostForm["report"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return badRequest("所选报告无效。")
-		}
-		ids = append(ids, id)
+	ids, err := checkedReports(r)
+	if err != nil {
+		return err
 	}
 	if len(ids) == 0 {
 		return s.redirect(w, r, "/review", "请先勾选要采纳的报告。")

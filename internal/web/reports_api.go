@@ -218,16 +218,9 @@ func (s *Server) apiReportReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Version int    `json:"version"`
-		Action  string `json:"action"` // accept or return
-		Comment string `json:"comment"`
-	}
-	if err := decodeJSONBody(w, r, &b); err != nil {
+	b, err := readReview(w, r)
+	if err != nil {
 		return err
-	}
-	if b.Action != "accept" && b.Action != "return" {
-		return badRequest("action 只能是 accept（采纳）或 return（退回）。")
 	}
 	rep, err := s.store.ReviewReport(r.Context(), id, b.Version, b.Action == "accept", b.Comment, userFrom(r).Actor())
 	if err != nil {
@@ -239,4 +232,22 @@ func (s *Server) apiReportReview(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, s.apiReportOf(rep, p))
 	return nil
+}
+
+// apiReviewBody is what the office sends to accept or return a report or a plan.
+type apiReviewBody struct {
+	Version int    `json:"version"`
+	Action  string `json:"action"` // accept or return
+	Comment string `json:"comment"`
+}
+
+func readReview(w http.ResponseWriter, r *http.Request) (apiReviewBody, error) {
+	var b apiReviewBody
+	if err := decodeJSONBody(w, r, &b); err != nil {
+		return b, err
+	}
+	if b.Action != "accept" && b.Action != "return" {
+		return b, badRequest("action 只能是 accept（采纳）或 return（退回）。")
+	}
+	return b, nil
 }
