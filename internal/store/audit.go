@@ -50,6 +50,12 @@ const (
 	EntityPlan   = "plan"
 	EntityReport = "report"
 	EntityPeriod = "period"
+	// A circular's entries hold its head fields and state; the text is
+	// in the circular itself, frozen once issued.
+	EntityCircular = "circular"
+	ActionIssue    = "issue"
+	ActionWithdraw = "withdraw"
+	ActionRedraft  = "redraft"
 
 	ActionSubmit = "submit" // a unit submits a plan or report (again, after a return)
 	ActionReturn = "return" // the office returns it with a comment

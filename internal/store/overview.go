@@ -53,9 +53,10 @@ type Overview struct {
 
 // UnitRecord is one owner unit's reports for the period.
 type UnitRecord struct {
-	UnitID                                      int64
-	Name                                        string
-	Tasks, Due, OnTime, Late, Returned, Missing int
+	UnitID                                                int64
+	Name                                                  string
+	Tasks, Due, OnTime, Late, Returned, Missing, Accepted int
+	Lights                                                map[ledger.LightState]int // of the tasks it owns
 }
 
 // CurrentPeriod is the period the office is collecting: the open one due
@@ -82,13 +83,19 @@ func CurrentPeriod(ps []ledger.Period, openDays int, today notice.Date) *ledger.
 // NoticeOverview computes the overview of a notice for a period (0: the
 // current one), over the tasks sc sees.
 func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc ledger.Scope) (*Overview, error) {
+	o, _, err := s.overview(ctx, noticeID, periodID, sc)
+	return o, err
+}
+
+// overview is NoticeOverview with the tasks it counted.
+func (s *Store) overview(ctx context.Context, noticeID, periodID int64, sc ledger.Scope) (*Overview, []*ledger.Task, error) {
 	ps, err := s.Periods(ctx, noticeID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rs, err := s.NoticeReporting(ctx, noticeID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	today := s.today()
 	o := &Overview{States: map[string]int{}, Lights: map[ledger.LightState]int{}}
@@ -101,18 +108,18 @@ func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc
 			}
 		}
 		if o.Period == nil {
-			return nil, notFound("报送期", periodID)
+			return nil, nil, notFound("报送期", periodID)
 		}
 	}
 	ts, err := s.Tasks(ctx, TaskFilter{NoticeID: noticeID, Scope: sc})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, t := range ts {
 		o.Lights[t.Light.State]++
 	}
 	if o.Period == nil {
-		return o, nil
+		return o, ts, nil
 	}
 	p := *o.Period
 	type key struct{ task, unit int64 }
@@ -125,22 +132,23 @@ func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byUnit := map[int64]*UnitRecord{}
 	past := p.Due.Before(today)
 	for _, t := range ts {
 		owners, _, err := s.TaskOwners(ctx, t.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, u := range owners {
 			rec := byUnit[u]
 			if rec == nil {
-				rec = &UnitRecord{UnitID: u}
+				rec = &UnitRecord{UnitID: u, Lights: map[ledger.LightState]int{}}
 				byUnit[u] = rec
 			}
 			rec.Tasks++
+			rec.Lights[t.Light.State]++
 			if !t.ClosedOn.IsZero() || !p.AppliesTo(t.Deadline) {
 				continue
 			}
@@ -165,6 +173,9 @@ func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc
 				rec.Returned++
 			default:
 				o.States[state]++
+				if state == ReportAccepted {
+					rec.Accepted++
+				}
 				if r.Late {
 					o.States[ReportLate]++
 					rec.Late++
@@ -177,7 +188,7 @@ func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc
 	for id, rec := range byUnit {
 		u, err := s.Unit(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rec.Name = u.Name
 		o.Units = append(o.Units, *rec)
@@ -191,5 +202,5 @@ func (s *Store) NoticeOverview(ctx context.Context, noticeID, periodID int64, sc
 		}
 		return int(a.UnitID - b.UnitID)
 	})
-	return o, nil
+	return o, ts, nil
 }

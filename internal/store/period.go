@@ -209,6 +209,12 @@ func (s *Store) DeletePeriod(ctx context.Context, id int64, by Actor) error {
 		if n > 0 {
 			return &InputError{Msg: fmt.Sprintf("“%s”已有 %d 份报告，不能删除；可修改其日期。", old.Label, n), Err: ErrPeriodInUse}
 		}
+		if err := x.row(ctx, "SELECT COUNT(*) FROM circulars WHERE period_id = ?", id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &InputError{Msg: fmt.Sprintf("“%s”已有 %d 份通报，不能删除；可修改其日期。", old.Label, n), Err: ErrPeriodInUse}
+		}
 		if _, err := x.exec(ctx, "DELETE FROM periods WHERE id = ?", id); err != nil {
 			return err
 		}

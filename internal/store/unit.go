@@ -382,6 +382,9 @@ func mergeUnits(ctx context.Context, x q, keep, drop int64) (keepName, dropName 
 			WHERE member_id = ? AND group_id <> ? ON CONFLICT DO NOTHING`, []any{keep, drop, keep}},
 		{"UPDATE unit_aliases SET unit_id = ? WHERE unit_id = ?", []any{keep, drop}},
 		{"UPDATE users SET unit_id = ? WHERE unit_id = ?", []any{keep, drop}},
+		// The circulars that named drop name keep: its accounts still read them.
+		{"INSERT INTO circular_units (circular_id, unit_id) SELECT circular_id, ? FROM circular_units WHERE unit_id = ? ON CONFLICT DO NOTHING", []any{keep, drop}},
+		{"DELETE FROM circular_units WHERE unit_id = ?", []any{drop}},
 		{"DELETE FROM units WHERE id = ?", []any{drop}},
 		// The dropped name keeps its government's key: that government's
 		// notices naming it land on keep.
