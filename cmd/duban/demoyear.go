@@ -125,6 +125,24 @@ func demoYear(ctx context.Context, st *store.Store, log *slog.Logger) error {
 			}
 		}
 	}
+	// The office circulated the latest quarter ten days after it was due.
+	var circulated *ledger.Period
+	for i, p := range ps {
+		if p.Kind == ledger.PeriodProgress && ledger.AddDays(p.Due, 10).Before(today) {
+			circulated = &ps[i]
+		}
+	}
+	if circulated != nil {
+		at(circulated.Due, 10)
+		office := store.Actor{Name: "督查室"}
+		c, err := st.DraftCircular(ctx, n.ID, circulated.ID, office)
+		if err == nil {
+			_, err = st.IssueCircular(ctx, c.ID, c.Version, office)
+		}
+		if err != nil {
+			return fmt.Errorf("demo circular: %w", err)
+		}
+	}
 	log.Info("demo year in motion", "notice", n.ID, "reports", filed)
 	return nil
 }

@@ -37,29 +37,13 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	noticeFlag := fs.String("notice", "", "通知编号，见网页地址 /notices/ID 或 duban import 的输出 (notice id)")
 	format := fs.String("format", "", "导出格式 xlsx 或 csv (export format)")
 	out := fs.String("o", "", "输出文件，- 为标准输出 (output file)")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	id, code := noticeArgs(fs, args, noticeFlag, "export", "要导出的通知", stderr)
+	if code >= 0 {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "duban: "+format+"\n", a...)
 		return 1
-	}
-	if len(rest) > 0 {
-		return fail("多余的参数 %q：导出的通知用 --notice ID 指定 (unexpected argument)", rest[0])
-	}
-	if *noticeFlag == "" {
-		fmt.Fprintln(stderr, "duban export: 请用 --notice ID 指定要导出的通知 (--notice is required)")
-		fmt.Fprintln(stderr)
-		fs.Usage()
-		return 2
-	}
-	id, err := strconv.ParseInt(strings.TrimSpace(*noticeFlag), 10, 64)
-	if err != nil || id <= 0 {
-		return fail("通知编号 %q 无效，应为正整数 (invalid notice id)", *noticeFlag)
 	}
 	if *format == "" {
 		switch ext := strings.ToLower(filepath.Ext(*out)); {
@@ -114,4 +98,31 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		return fail("无法写出台账 (cannot write the ledger): %s", oneLine(err))
 	}
 	return 0
+}
+
+// noticeArgs parses the flags of a command about one notice (--notice ID,
+// no other arguments): the id, or the exit code (≥ 0) when it cannot go on.
+func noticeArgs(fs *flag.FlagSet, args []string, noticeFlag *string, cmd, what string, stderr io.Writer) (int64, int) {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, 0
+		}
+		return 0, 2
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "duban: 多余的参数 %q：%s用 --notice ID 指定 (unexpected argument)\n", rest[0], what)
+		return 0, 1
+	}
+	if *noticeFlag == "" {
+		fmt.Fprintf(stderr, "duban %s: 请用 --notice ID 指定%s (--notice is required)\n\n", cmd, what)
+		fs.Usage()
+		return 0, 2
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(*noticeFlag), 10, 64)
+	if err != nil || id <= 0 {
+		fmt.Fprintf(stderr, "duban: 通知编号 %q 无效，应为正整数 (invalid notice id)\n", *noticeFlag)
+		return 0, 1
+	}
+	return id, -1
 }

@@ -20,6 +20,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
   duban import [--db DSN] [--show-warnings] FILE…       把分工通知导入数据库 (import notices)
   duban export [--db DSN] --notice ID [--format xlsx|csv] [-o OUT]
                                                         导出一份通知的台账 (export a notice's ledger)
+  duban circular [--db DSN] --notice ID [--period ID|名称] [--save] [-o OUT.docx]
+                                                        按当前数据起草通报 (draft a circular)
   duban backup [--db DSN] FILE                          在线备份 SQLite 数据库 (online backup)
   duban restore [--db PATH] [--force] FILE              从备份恢复 (restore a backup)
   duban bench rush [--db DSN] [--reporters 300] [--reports 20]
@@ -45,6 +47,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdImport(args[1:], stdin, stdout, stderr)
 	case "export":
 		return cmdExport(args[1:], stdout, stderr)
+	case "circular":
+		return cmdCircular(args[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(args[1:], stdout, stderr)
 	case "restore":

@@ -38,6 +38,7 @@ func (s *Server) apiRoutes() []route {
 	}
 	rs = append(rs, s.reportAPIRoutes()...)
 	rs = append(rs, s.planAPIRoutes()...)
+	rs = append(rs, s.circularAPIRoutes()...)
 	return append(rs, s.overviewAPIRoutes()...)
 }
 

@@ -193,6 +193,21 @@ func TestAPIRoles(t *testing.T) {
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"POST /api/v1/reports/{id}/review", "POST", "/api/v1/reports/999999/review", "application/json", func() string { return `{"version":1,"action":"accept"}` },
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/circulars", "GET", "/api/v1/circulars", "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 200, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/notices/{id}/circulars", "POST", fmt.Sprintf("/api/v1/notices/%d/circulars", ts.noticeID), "application/json",
+			func() string { return fmt.Sprintf(`{"period":%d}`, periods[1].ID) },
+			want{"admin": 201, "office": 201, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/circulars/{id}", "GET", "/api/v1/circulars/999999", "", nil,
+			want{"admin": 404, "office": 404, "unit": 404, "unit2": 404, "leader": 404, "viewer": 404, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/circulars/{id}/docx", "GET", "/api/v1/circulars/999999/docx", "", nil,
+			want{"admin": 404, "office": 404, "unit": 404, "unit2": 404, "leader": 404, "viewer": 404, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/circulars/{id}/xlsx", "GET", "/api/v1/circulars/999999/xlsx", "", nil,
+			want{"admin": 404, "office": 404, "unit": 404, "unit2": 404, "leader": 404, "viewer": 404, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/circulars/{id}/issue", "POST", "/api/v1/circulars/999999/issue", "application/json", func() string { return `{"version":1}` },
+			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/circulars/{id}/withdraw", "POST", "/api/v1/circulars/999999/withdraw", "application/json", func() string { return `{"reason":"更正"}` },
+			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 	}
 
 	covered := map[string]bool{}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -199,20 +198,9 @@ func (s *Server) periodAdd(w http.ResponseWriter, r *http.Request) error {
 	return s.periodsBack(w, r, n.ID, err, "报送期已添加。")
 }
 
-// periodsBack returns to the periods page with what happened; a refusal
-// is said there rather than on an error page.
+// periodsBack returns to the periods page with what happened.
 func (s *Server) periodsBack(w http.ResponseWriter, r *http.Request, noticeID int64, err error, done string) error {
-	var in *store.InputError
-	var he *httpError
-	switch {
-	case errors.As(err, &in):
-		done = in.Msg
-	case errors.As(err, &he) && he.code == http.StatusBadRequest:
-		done = he.msg
-	case err != nil:
-		return err
-	}
-	return s.redirect(w, r, fmt.Sprintf("/notices/%d/periods", noticeID), done)
+	return s.formBack(w, r, fmt.Sprintf("/notices/%d/periods", noticeID), err, done)
 }
 
 func (s *Server) reportingSave(w http.ResponseWriter, r *http.Request) error {

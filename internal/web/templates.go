@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"duban/internal/circular"
 	"duban/internal/ledger"
 	"duban/internal/notice"
 	"duban/internal/store"
@@ -50,10 +52,11 @@ func funcs(loc *time.Location) template.FuncMap {
 		"path": func(p []string) string { return strings.Join(p, " › ") },
 		"qs":   queryString,
 		// roleOf pairs a task with a role for the "roleunits" template.
-		"roleOf":     func(t *ledger.Task, role ledger.Role) roleUnits { return roleUnits{t, role} },
-		"roles":      func() []ledger.Role { return ledger.Roles },
-		"lights":     func() []ledger.LightState { return ledger.Lights },
-		"stateLabel": func(st ledger.State) string { return st.Label() },
+		"roleOf":        func(t *ledger.Task, role ledger.Role) roleUnits { return roleUnits{t, role} },
+		"roles":         func() []ledger.Role { return ledger.Roles },
+		"lights":        func() []ledger.LightState { return ledger.Lights },
+		"stateLabel":    func(st ledger.State) string { return st.Label() },
+		"circularState": circular.StateLabel,
 		// actual is a report's value for the task's i-th target.
 		"actual": func(r *ledger.Report, i int) string {
 			for _, a := range r.Actuals {
@@ -173,6 +176,23 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flash stri
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// formBack answers a form by going back to a page with what happened: a
+// refusal (bad input, a stale version) is said there rather than on an
+// error page; any other error is the error page's.
+func (s *Server) formBack(w http.ResponseWriter, r *http.Request, to string, err error, done string) error {
+	var in *store.InputError
+	var he *httpError
+	switch {
+	case errors.As(err, &in):
+		done = in.Msg
+	case errors.As(err, &he) && he.code == http.StatusBadRequest:
+		done = he.msg
+	case err != nil:
+		return err
+	}
+	return s.redirect(w, r, to, done)
 }
 
 // render writes a page; a template error becomes a 500 before anything is sent.
