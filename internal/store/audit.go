@@ -53,6 +53,13 @@ const (
 	// A circular's entries hold its head fields and state; the text is
 	// in the circular itself, frozen once issued.
 	EntityCircular = "circular"
+	// Reminders: contacts (their addresses masked), deliveries resent,
+	// settings changed (named, never their values), urging by hand.
+	EntityContact  = "contact"
+	EntityDelivery = "delivery"
+	EntitySetting  = "setting"
+	ActionResend   = "resend"
+	ActionUrge     = "urge"
 	ActionIssue    = "issue"
 	ActionWithdraw = "withdraw"
 	ActionRedraft  = "redraft"

@@ -20,6 +20,10 @@ type dialect interface {
 	isBusy(err error) bool
 	// lockMigrations serialises processes that start at once.
 	lockMigrations(ctx context.Context, x q) error
+	// skipLocked ends a SELECT whose rows one process claims: other
+	// processes pass over them instead of waiting. SQLite has one writer
+	// at a time, so a claim in a write transaction needs nothing.
+	skipLocked() string
 }
 
 type sqlite struct{}
@@ -36,6 +40,7 @@ func (sqlite) isBusy(err error) bool {
 	return errors.As(err, &e) && e.Code()&0xff == 5 // SQLITE_BUSY and its extended codes
 }
 func (sqlite) lockMigrations(context.Context, q) error { return nil } // BEGIN IMMEDIATE already
+func (sqlite) skipLocked() string                      { return "" }
 
 type postgres struct{}
 
@@ -65,7 +70,8 @@ func (postgres) isUnique(err error) bool {
 	return errors.As(err, &e) && e.Code == "23505"
 }
 
-func (postgres) isBusy(error) bool { return false }
+func (postgres) isBusy(error) bool  { return false }
+func (postgres) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 func (postgres) lockMigrations(ctx context.Context, x q) error {
 	_, err := x.exec(ctx, "SELECT pg_advisory_xact_lock(7402)")

@@ -179,6 +179,9 @@ func (s *Store) inZone(err error) error {
 // SetClock replaces time.Now, for tests of expiry and lockout.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// Now is the store's clock, in the deployment's time zone.
+func (s *Store) Now() time.Time { return s.now().In(s.loc) }
+
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
