@@ -22,6 +22,7 @@ const usage = `duban — 政府工作报告重点任务督办系统
                                                         导出一份通知的台账 (export a notice's ledger)
   duban circular [--db DSN] --notice ID [--period ID|名称] [--save] [-o OUT.docx]
                                                         按当前数据起草通报 (draft a circular)
+  duban remind [--db DSN] [--dry-run] [--date D]        列出或执行一次提醒 (reminders: dry run, or run once)
   duban backup [--db DSN] FILE                          在线备份 SQLite 数据库 (online backup)
   duban restore [--db PATH] [--force] FILE              从备份恢复 (restore a backup)
   duban bench rush [--db DSN] [--reporters 300] [--reports 20]
@@ -49,6 +50,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdExport(args[1:], stdout, stderr)
 	case "circular":
 		return cmdCircular(args[1:], stdout, stderr)
+	case "remind":
+		return cmdRemind(args[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(args[1:], stdout, stderr)
 	case "restore":

@@ -14,11 +14,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/remind"
 	"duban/internal/store"
 	"duban/internal/web"
 )
@@ -74,6 +76,15 @@ type serveConfig struct {
 	TLSCert, TLSKey  string
 	TrustedProxies   []netip.Prefix
 	trustedProxyList string // as given, for messages
+	// Reminders: off (--no-reminders), how often the scheduler ticks,
+	// and the deployment's mail server, which replaces the admin page's.
+	NoReminders bool
+	RemindEvery time.Duration
+	SMTP        store.SMTPSettings
+	// ClockFile, for tests and drills only (DUBAN_CLOCK_FILE), holds the
+	// time the process takes to be now: a test moves a day's reminders
+	// over a due date without waiting for it.
+	ClockFile string
 }
 
 // getenv reads the environment; a parameter so tests could replace it.
@@ -121,6 +132,13 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 	cert := fs.String("tls-cert", "", "HTTPS 证书文件（PEM），与 --tls-key 一起使用则直接提供 HTTPS，默认 $DUBAN_TLS_CERT (serve TLS)")
 	key := fs.String("tls-key", "", "HTTPS 私钥文件（PEM），默认 $DUBAN_TLS_KEY")
 	proxies := fs.String("trusted-proxies", "", "可信反向代理的地址或网段，逗号分隔（如 127.0.0.1,10.0.0.0/8）：只采信它们发来的 X-Forwarded-For / X-Forwarded-Proto，默认 $DUBAN_TRUSTED_PROXIES")
+	fs.BoolVar(&c.NoReminders, "no-reminders", false, "本进程不发送提醒（其他进程照常发送），默认 $DUBAN_NO_REMINDERS (do not run the reminder scheduler here)")
+	every := fs.Duration("remind-every", 0, "提醒调度的间隔，默认 $DUBAN_REMIND_EVERY 或 30s (reminder scheduler tick)")
+	smtpHost := fs.String("smtp-host", "", "邮件服务器，设置后取代管理页面上的 SMTP 设置，默认 $DUBAN_SMTP_HOST (SMTP host)")
+	smtpPort := fs.Int("smtp-port", 0, "邮件服务器端口，默认 $DUBAN_SMTP_PORT 或 587")
+	smtpUser := fs.String("smtp-user", "", "邮件服务器用户名，默认 $DUBAN_SMTP_USER；密码只从 $DUBAN_SMTP_PASSWORD 读取")
+	smtpFrom := fs.String("smtp-from", "", "发件人，如 督办系统 <duban@example.gov.cn>，默认 $DUBAN_SMTP_FROM")
+	smtpTLS := fs.String("smtp-tls", "", "加密方式 starttls、tls 或 none，默认 $DUBAN_SMTP_TLS 或 starttls")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return c, err
@@ -140,6 +158,27 @@ func parseServeConfig(args []string, env getenv, stderr io.Writer) (serveConfig,
 		fmt.Fprintf(stderr, "duban: %s\n", err)
 		return c, errUsage
 	}
+	c.NoReminders = c.NoReminders || envBool(env("DUBAN_NO_REMINDERS"))
+	c.RemindEvery = *every
+	if v := env("DUBAN_REMIND_EVERY"); c.RemindEvery == 0 && v != "" {
+		if c.RemindEvery, err = time.ParseDuration(v); err != nil || c.RemindEvery <= 0 {
+			fmt.Fprintf(stderr, "duban: DUBAN_REMIND_EVERY %q 无效，应如 30s、1m (invalid duration)\n", v)
+			return c, errUsage
+		}
+	}
+	c.SMTP = store.SMTPSettings{Host: first(*smtpHost, env("DUBAN_SMTP_HOST")), Username: first(*smtpUser, env("DUBAN_SMTP_USER")),
+		Password: env("DUBAN_SMTP_PASSWORD"), From: first(*smtpFrom, env("DUBAN_SMTP_FROM")), TLS: first(*smtpTLS, env("DUBAN_SMTP_TLS"))}
+	c.SMTP.Port = *smtpPort
+	if v := env("DUBAN_SMTP_PORT"); c.SMTP.Port == 0 && v != "" {
+		if c.SMTP.Port, err = strconv.Atoi(v); err != nil {
+			fmt.Fprintf(stderr, "duban: DUBAN_SMTP_PORT %q 无效 (invalid port)\n", v)
+			return c, errUsage
+		}
+	}
+	if c.SMTP.Port == 0 {
+		c.SMTP.Port = 587
+	}
+	c.ClockFile = env("DUBAN_CLOCK_FILE")
 	return c, nil
 }
 
@@ -166,6 +205,11 @@ func (c *serveConfig) validate() error {
 	if c.AdminPassword != "" {
 		if err := auth.CheckPolicy(c.AdminPassword); err != nil {
 			return fmt.Errorf("环境变量 DUBAN_ADMIN_PASSWORD 不符合密码要求：%s (DUBAN_ADMIN_PASSWORD fails the password policy)", err)
+		}
+	}
+	if c.SMTP.Host != "" {
+		if err := c.SMTP.Config().Validate(); err != nil {
+			return fmt.Errorf("邮件服务器设置有误：%s (invalid SMTP settings)", strings.ReplaceAll(err.Error(), "\n", "；"))
 		}
 	}
 	if c.Dev {
@@ -206,11 +250,18 @@ func cmdServe(args []string, stderr io.Writer) int {
 	}
 	defer st.Close()
 	st.SetLocation(cfg.Location)
+	if cfg.ClockFile != "" {
+		st.SetClock(fileClock(cfg.ClockFile))
+		log.Warn("clock", "file", cfg.ClockFile, "now", st.Now().Format(time.RFC3339))
+	}
 	for _, line := range st.MigrationReport() {
 		log.Warn("migration", "changed", line)
 	}
+	// The scheduler also sends the pages' test messages, so it exists even
+	// where --no-reminders keeps it from running.
+	sched := remind.New(st, remind.Config{Every: cfg.RemindEvery, SMTP: cfg.SMTP, Log: log})
 	srv, err := web.New(web.Config{Dev: cfg.Dev, DevDir: devDir, Demo: cfg.Demo && cfg.AdminPassword == "", Location: cfg.Location,
-		SecureCookies: cfg.SecureCookies, TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, TrustedProxies: cfg.TrustedProxies}, st, log)
+		SecureCookies: cfg.SecureCookies, TLSCert: cfg.TLSCert, TLSKey: cfg.TLSKey, TrustedProxies: cfg.TrustedProxies, Reminders: sched}, st, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban: 无法启动网站 (cannot start the server): %s\n", oneLine(err))
 		return 1
@@ -248,6 +299,13 @@ func cmdServe(args []string, stderr io.Writer) int {
 		u := scheme + displayAddr(addr)
 		fmt.Fprintf(stderr, "duban 已启动：%s (listening on %s)\n", u, u)
 		log.Info("listening", "addr", addr, "db", redactDSN(cfg.DB), "demo", cfg.Demo, "dev", cfg.Dev, "tz", cfg.Location.String())
+	}
+	if !cfg.NoReminders {
+		done := make(chan struct{})
+		go func() { defer close(done); sched.Run(ctx) }()
+		// Shutting down waits for the message in flight, or leaves it to
+		// another process once its lease runs out.
+		defer func() { stop(); <-done }()
 	}
 	if err := srv.ListenAndServe(ctx, cfg.Addr, ready); err != nil {
 		listenError(stderr, cfg.Addr, err)
@@ -349,4 +407,20 @@ func envBool(v string) bool {
 		return true
 	}
 	return false
+}
+
+// fileClock reads now from a file (RFC 3339), for tests and drills; an
+// unreadable file is the real time.
+func fileClock(path string) func() time.Time {
+	return func() time.Time {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return time.Now()
+		}
+		t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(b)))
+		if err != nil {
+			return time.Now()
+		}
+		return t
+	}
 }

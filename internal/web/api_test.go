@@ -208,6 +208,15 @@ func TestAPIRoles(t *testing.T) {
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"POST /api/v1/circulars/{id}/withdraw", "POST", "/api/v1/circulars/999999/withdraw", "application/json", func() string { return `{"reason":"更正"}` },
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		// reminders: the office's; a unit sees its own contacts and urgings only
+		{"GET /api/v1/reminders", "GET", "/api/v1/reminders", "", nil,
+			want{"admin": 200, "office": 200, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"POST /api/v1/periods/{id}/urge", "POST", "/api/v1/periods/999999/urge", "application/json", func() string { return `{"unit":0,"task":0,"text":""}` },
+			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/units/{id}/contacts", "GET", fmt.Sprintf("/api/v1/units/%d/contacts", ts.unitA.ID), "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 404, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/urgings", "GET", "/api/v1/urgings", "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 200, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 	}
 
 	covered := map[string]bool{}

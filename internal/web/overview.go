@@ -38,6 +38,12 @@ type overviewPage struct {
 	Notice   *store.NoticeInfo
 	Periods  []ledger.Period
 	Overview *store.Overview
+	// For the office: whether the period is past due (every late unit may
+	// be urged at once), the text an urging proposes, and the units that
+	// still owe reports.
+	UrgeAll  bool
+	UrgeText string
+	Owing    map[int64]bool
 }
 
 // noticeInScope is the notice of the route if the caller sees any of it.
@@ -80,6 +86,12 @@ func (s *Server) overviewShow(w http.ResponseWriter, r *http.Request) error {
 	p := &overviewPage{Base: s.base(w, r, "督办总览 · "+n.Name()), Notice: n, Overview: o}
 	if p.Periods, err = s.store.Periods(r.Context(), n.ID); err != nil {
 		return err
+	}
+	if cur := o.Period; cur != nil && userFrom(r).CanEdit() {
+		p.UrgeAll, p.UrgeText, p.Owing = cur.Due.Before(s.store.Today()), urgeText(cur.What()), map[int64]bool{}
+		for _, u := range o.Units {
+			p.Owing[u.UnitID] = u.Missing > 0 || u.Returned > 0 || u.Due > u.OnTime+u.Late
+		}
 	}
 	return s.render(w, r, http.StatusOK, "overview", p)
 }

@@ -88,9 +88,10 @@ func (s *Server) reportAccessFor(r *http.Request) (*reportAccess, error) {
 
 type inboxPage struct {
 	Base
-	Items []store.InboxItem
-	Ready int
-	Light ledger.LightState
+	Items   []store.InboxItem
+	Ready   int
+	Light   ledger.LightState
+	Urgings []urgingRow // the latest reminders and urgings
 }
 
 // inboxItems is the unit's inbox, only the tasks of one light when the
@@ -127,6 +128,13 @@ func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) error {
 		if it.Owner && it.Ready {
 			p.Ready++
 		}
+	}
+	gs, err := s.store.Urgings(r.Context(), userFrom(r).UnitID, 0, 30)
+	if err != nil {
+		return err
+	}
+	if p.Urgings, err = s.urgingRows(r, gs); err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "inbox", p)
 }

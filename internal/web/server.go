@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"duban/internal/auth"
+	"duban/internal/remind"
 	"duban/internal/store"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// once starve every other request.
 	MaxParsing int
 	ParseWait  time.Duration
+	// Reminders is the process's reminder scheduler, which the pages'
+	// test buttons send through; nil when reminders are not running.
+	Reminders *remind.Scheduler
 }
 
 func (c *Config) defaults() {

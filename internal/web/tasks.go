@@ -23,6 +23,7 @@ type taskPage struct {
 	Owners   []ownerRow // the plan and each period's report of every owner unit
 	Periods  []ledger.Period
 	Timeline []timelineEntry
+	Urgings  []store.Urging // the reminders and urgings the task's owners were sent
 }
 
 // ownerRow is one owner unit's plan and reports on the task page.
@@ -32,6 +33,7 @@ type ownerRow struct {
 	Plan    ledger.State // "" when none is saved
 	Reports []ledger.State
 	Late    []bool
+	Urge    []bool // the office may urge the report: open, not yet filed
 }
 
 // timelineEntry is one step of the task's plans and reports, with the

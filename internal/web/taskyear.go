@@ -32,6 +32,15 @@ func (s *Server) fillYear(r *http.Request, p *taskPage) error {
 	if err != nil {
 		return err
 	}
+	// The office urges what is owed in a period open for reports.
+	openDays, today := -1, s.store.Today()
+	if userFrom(r).CanEdit() {
+		rs, err := s.store.NoticeReporting(ctx, t.NoticeID)
+		if err != nil {
+			return err
+		}
+		openDays = rs.OpenDays
+	}
 	for _, o := range owners {
 		un, err := s.store.Unit(ctx, o)
 		if err != nil {
@@ -54,8 +63,13 @@ func (s *Server) fillYear(r *http.Request, p *taskPage) error {
 				}
 			}
 			row.Reports, row.Late = append(row.Reports, st), append(row.Late, late)
+			owed := st != ledger.Submitted && st != ledger.Accepted && t.ClosedOn.IsZero()
+			row.Urge = append(row.Urge, openDays >= 0 && owed && ledger.PeriodOpen(pr, openDays, today))
 		}
 		p.Owners = append(p.Owners, row)
+	}
+	if p.Urgings, err = s.store.Urgings(ctx, 0, t.ID, 50); err != nil {
+		return err
 	}
 	tl, err := s.store.TaskTimeline(ctx, t.ID)
 	if err != nil {

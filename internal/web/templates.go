@@ -57,6 +57,10 @@ func funcs(loc *time.Location) template.FuncMap {
 		"lights":        func() []ledger.LightState { return ledger.Lights },
 		"stateLabel":    func(st ledger.State) string { return st.Label() },
 		"circularState": circular.StateLabel,
+		"channelLabel":  store.ChannelLabel,
+		"deliveryState": deliveryStateLabel,
+		// retries is how many times a delivery was tried again.
+		"retries": func(attempts int) int { return max(attempts-1, 0) },
 		// actual is a report's value for the task's i-th target.
 		"actual": func(r *ledger.Report, i int) string {
 			for _, a := range r.Actuals {

@@ -119,6 +119,9 @@ type unitPage struct {
 	Linked bool
 	// Choices are the units a group may have as members, for the office.
 	Choices []memberChoice
+	// Contacts links to where the unit is reminded: for the office, and
+	// for the unit's own account.
+	Contacts bool
 }
 
 // unitSection is the unit's tasks in one role.
@@ -177,7 +180,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	p := &unitPage{Base: s.base(w, r, unit.Name), Unit: unit, Q: strings.TrimSpace(q.Get("q")),
-		Linked: user.Role != store.RoleUnit}
+		Linked: user.Role != store.RoleUnit, Contacts: !unit.IsGroup && (user.CanEdit() || user.Role == store.RoleUnit)}
 	p.NoticeID, _ = strconv.ParseInt(q.Get("notice"), 10, 64)
 	if v := q.Get("light"); v != "" {
 		l, ok := ledger.ParseLight(v)
