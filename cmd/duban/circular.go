@@ -58,14 +58,10 @@ func cmdCircular(args []string, stdout, stderr io.Writer) int {
 		return fail("不把 Word 或 Excel 文件写到终端：请用 -o 指定文件，或把标准输出重定向到文件 (refusing to write to a terminal)")
 	}
 
-	dsn := dbFrom(*db, os.Getenv)
 	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, dsn)
-	if err != nil {
-		if errors.Is(err, store.ErrNoDatabase) {
-			return fail("%s；请用 --db 指明数据库", oneLine(err))
-		}
-		return fail("无法打开数据库 %s (cannot open database): %s", redactDSN(dsn), oneLine(err))
+	st := openDB(ctx, *db, stderr)
+	if st == nil {
+		return 1
 	}
 	defer st.Close()
 	pid, err := periodID(ctx, st, id, *periodFlag)

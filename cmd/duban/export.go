@@ -62,14 +62,10 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		return fail("不把 Excel 文件写到终端：请用 -o 指定文件，或把标准输出重定向到文件 (refusing to write xlsx to a terminal)")
 	}
 
-	dsn := dbFrom(*db, os.Getenv)
 	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, dsn)
-	if err != nil {
-		if errors.Is(err, store.ErrNoDatabase) {
-			return fail("%s；请用 --db 指明数据库", oneLine(err))
-		}
-		return fail("无法打开数据库 %s (cannot open database): %s", redactDSN(dsn), oneLine(err))
+	st := openDB(ctx, *db, stderr)
+	if st == nil {
+		return 1
 	}
 	defer st.Close()
 	// What an office account downloads from the notice's page, unfiltered.
@@ -125,4 +121,20 @@ func noticeArgs(fs *flag.FlagSet, args []string, noticeFlag *string, cmd, what s
 		return 0, 1
 	}
 	return id, -1
+}
+
+// openDB opens the existing database --db names for a command, or says in
+// one line why it cannot (nil).
+func openDB(ctx context.Context, db string, stderr io.Writer) *store.Store {
+	dsn := dbFrom(db, os.Getenv)
+	st, err := store.OpenExisting(ctx, dsn)
+	if errors.Is(err, store.ErrNoDatabase) {
+		fmt.Fprintf(stderr, "duban: %s；请用 --db 指明数据库\n", oneLine(err))
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "duban: 无法打开数据库 %s (cannot open database): %s\n", redactDSN(dsn), oneLine(err))
+		return nil
+	}
+	return st
 }

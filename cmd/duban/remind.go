@@ -55,14 +55,10 @@ func cmdRemind(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%s", err)
 	}
-	dsn := dbFrom(*db, os.Getenv)
 	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, dsn)
-	if err != nil {
-		if errors.Is(err, store.ErrNoDatabase) {
-			return fail("%s；请用 --db 指明数据库", oneLine(err))
-		}
-		return fail("无法打开数据库 %s (cannot open database): %s", redactDSN(dsn), oneLine(err))
+	st := openDB(ctx, *db, stderr)
+	if st == nil {
+		return 1
 	}
 	defer st.Close()
 	st.SetLocation(loc)

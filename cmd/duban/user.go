@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -153,15 +152,9 @@ func cmdUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	dsn := dbFrom(*db, os.Getenv)
 	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, dsn)
-	if err != nil {
-		if errors.Is(err, store.ErrNoDatabase) {
-			fmt.Fprintf(stderr, "duban: %s；请用 --db 指明数据库\n", oneLine(err))
-		} else {
-			fmt.Fprintf(stderr, "duban: 无法打开数据库 %s (cannot open database): %s\n", redactDSN(dsn), oneLine(err))
-		}
+	st := openDB(ctx, *db, stderr)
+	if st == nil {
 		return 1
 	}
 	defer st.Close()

@@ -411,6 +411,21 @@ type RemindRun struct {
 	Items int
 }
 
+// add puts o in its unit's digest (what is owed comes ordered by unit)
+// with the days it is late.
+func (run *RemindRun) add(o Owed) {
+	o.Line.DaysLate = 0
+	if o.Item.Due.Before(run.Day) {
+		o.Line.DaysLate = ledger.DaysBetween(o.Item.Due, run.Day)
+	}
+	if n := len(run.Units); n == 0 || run.Units[n-1].UnitID != o.Item.UnitID {
+		run.Units = append(run.Units, &UnitDigest{UnitID: o.Item.UnitID})
+	}
+	u := run.Units[len(run.Units)-1]
+	u.Owed = append(u.Owed, o)
+	run.Items++
+}
+
 // PlanRun works out what the reminder rules send today: every item owed
 // whose step (reminder, urge or escalation) falls today, grouped by unit.
 func (s *Store) PlanRun(ctx context.Context, rs RemindSettings, today notice.Date) (*RemindRun, error) {
@@ -426,23 +441,13 @@ func (s *Store) PlanRun(ctx context.Context, rs RemindSettings, today notice.Dat
 	// an item is urged for three months at the most.
 	from, to := ledger.AddDays(today, -92), ledger.AddDays(today, ahead+14)
 	run := &RemindRun{Day: today}
-	var cur *UnitDigest
 	err = s.eachOwed(ctx, from, to, 0, 0, func(o Owed) error {
 		step, ok := notify.Due(rs.Rules, cal, o.Item, today)
 		if !ok {
 			return nil
 		}
 		o.Step = step
-		o.Line.DaysLate = 0
-		if o.Item.Due.Before(today) {
-			o.Line.DaysLate = ledger.DaysBetween(o.Item.Due, today)
-		}
-		if cur == nil || cur.UnitID != o.Item.UnitID {
-			cur = &UnitDigest{UnitID: o.Item.UnitID}
-			run.Units = append(run.Units, cur)
-		}
-		cur.Owed = append(cur.Owed, o)
-		run.Items++
+		run.add(o)
 		return nil
 	})
 	if err != nil {
@@ -833,21 +838,12 @@ func (s *Store) Urge(ctx context.Context, periodID, unitID, taskID int64, text s
 		return 0, &InputError{Msg: fmt.Sprintf("“%s”%s截止，还没有逾期单位。", p.What(), ledger.MonthDay(p.Due, today))}
 	}
 	run := &RemindRun{Day: today}
-	var cur *UnitDigest
 	err = s.eachOwed(ctx, p.Due, p.Due, periodID, unitID, func(o Owed) error {
 		if taskID != 0 && o.Item.TaskID != taskID {
 			return nil
 		}
 		o.Step = notify.Step{Kind: "manual"}
-		if o.Item.Due.Before(today) {
-			o.Line.DaysLate = ledger.DaysBetween(o.Item.Due, today)
-		}
-		if cur == nil || cur.UnitID != o.Item.UnitID {
-			cur = &UnitDigest{UnitID: o.Item.UnitID}
-			run.Units = append(run.Units, cur)
-		}
-		cur.Owed = append(cur.Owed, o)
-		run.Items++
+		run.add(o)
 		return nil
 	})
 	if err != nil {
