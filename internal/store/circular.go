@@ -71,16 +71,30 @@ func (s *Store) SetCircularSettings(ctx context.Context, cs CircularSettings, by
 // ranking rule's order, and the lagging and overdue tasks with the
 // problems their units reported.
 func (s *Store) CircularFacts(ctx context.Context, noticeID, periodID int64) (*circular.Facts, error) {
-	n, err := s.Notice(ctx, noticeID, ledger.Scope{})
-	if err != nil {
-		return nil, err
+	f, _, o, err := s.facts(ctx, noticeID, periodID, ledger.Scope{})
+	if err == nil && o.Period == nil {
+		return nil, &InputError{Msg: "这份通知还没有报送期，无法起草通报。"}
 	}
-	o, ts, err := s.overview(ctx, noticeID, periodID, ledger.Scope{})
+	return f, err
+}
+
+// facts are CircularFacts over the tasks sc sees, with the tasks and the
+// overview they were counted from; without a period, only the lights.
+func (s *Store) facts(ctx context.Context, noticeID, periodID int64, sc ledger.Scope) (*circular.Facts, []*ledger.Task, *Overview, error) {
+	n, err := s.Notice(ctx, noticeID, sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
+	}
+	o, ts, err := s.overview(ctx, noticeID, periodID, sc)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if o.Period == nil {
-		return nil, &InputError{Msg: "这份通知还没有报送期，无法起草通报。"}
+		f := &circular.Facts{NoticeID: n.ID, NoticeTitle: n.Name(), Year: n.Year, AsOf: s.today()}
+		for _, t := range ts {
+			f.Count(t.Light.State)
+		}
+		return f, ts, o, nil
 	}
 	p := o.Period
 	f := &circular.Facts{NoticeID: n.ID, NoticeTitle: n.Name(), NoticeDocNumber: n.DocNumber, Year: cmp.Or(n.Year, p.Due.Y),
@@ -113,7 +127,7 @@ func (s *Store) CircularFacts(ctx context.Context, noticeID, periodID int64) (*c
 			WHERE r.task_id = ? AND r.state <> 'draft' AND r.problems <> '' AND p.due_on <= ?
 			ORDER BY p.due_on DESC, r.unit_id LIMIT 1`, t.ID, p.Due.String()).Scan(&l.Problem)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		f.Problems = append(f.Problems, l)
 	}
@@ -121,7 +135,7 @@ func (s *Store) CircularFacts(ctx context.Context, noticeID, periodID int64) (*c
 	slices.SortStableFunc(f.Problems, func(a, b circular.Lagged) int {
 		return cmp.Compare(boolInt(a.Light != ledger.LightOverdue), boolInt(b.Light != ledger.LightOverdue))
 	})
-	return f, nil
+	return f, ts, o, nil
 }
 
 const circularCols = `id, notice_id, period_id, state, doc_json, facts_json, version, created_at, updated_at, issued_at, issued_by, withdrawn_at, withdraw_reason`

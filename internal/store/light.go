@@ -31,7 +31,11 @@ func invalidateLights(ctx context.Context, x q, taskIDs ...int64) error {
 // invalidateNoticeLights forgets the lights of every task of a notice, for
 // a change to its periods or its pace tolerance.
 func invalidateNoticeLights(ctx context.Context, x q, noticeID int64) error {
-	_, err := x.exec(ctx, "DELETE FROM task_lights WHERE notice_id = ?", noticeID)
+	if _, err := x.exec(ctx, "DELETE FROM task_lights WHERE notice_id = ?", noticeID); err != nil {
+		return err
+	}
+	// Moved periods or another tolerance change the past lights as well.
+	_, err := x.exec(ctx, "DELETE FROM period_lights WHERE period_id IN (SELECT id FROM periods WHERE notice_id = ?)", noticeID)
 	return err
 }
 
@@ -110,6 +114,28 @@ func computeLights(ctx context.Context, x q, noticeID int64, taskIDs []int64, to
 }
 
 func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today notice.Date, year int, issued notice.Date, tolerance int, periods []ledger.Period) error {
+	ids, ins, err := lightInputs(ctx, x, chunk, today, year, issued, tolerance, periods, 0)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		l := ledger.ComputeLight(ins[i])
+		_, err = x.exec(ctx, `INSERT INTO task_lights (task_id, notice_id, light, reason, pace, percent, computed_on) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (task_id) DO UPDATE SET light = excluded.light, reason = excluded.reason, pace = excluded.pace,
+			percent = excluded.percent, computed_on = excluded.computed_on`,
+			id, noticeID, string(l.State), l.Reason, l.Pace, l.Percent, today.String())
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lightInputs gathers what the lights of a chunk of tasks depend on, in
+// the chunk's order. With asOf (Unix seconds, the end of a past day) only
+// what had been filed by then counts, as it then stood: the light the
+// task had that day.
+func lightInputs(ctx context.Context, x q, chunk []int64, today notice.Date, year int, issued notice.Date, tolerance int, periods []ledger.Period, asOf int64) ([]int64, []ledger.LightInput, error) {
 	in := "(" + placeholders(len(chunk)) + ")"
 	args := make([]any, len(chunk))
 	for i, id := range chunk {
@@ -132,24 +158,28 @@ func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	type key struct{ task, unit int64 }
 	plans := map[key]*ledger.Plan{}
 	byPlanID := map[int64]*ledger.Plan{}
-	err = eachRow(ctx, x, `SELECT p.id, p.task_id, p.unit_id, p.state, p.comment FROM plans p WHERE p.task_id IN `+in, args, func(sc func(...any) error) error {
+	err = eachRow(ctx, x, `SELECT p.id, p.task_id, p.unit_id, p.state, p.comment, p.submitted_at, p.reviewed_at FROM plans p WHERE p.task_id IN `+in, args, func(sc func(...any) error) error {
 		p := &ledger.Plan{}
 		var st string
-		if err := sc(&p.ID, &p.TaskID, &p.UnitID, &st, &p.Comment); err != nil {
+		var submitted, reviewed int64
+		if err := sc(&p.ID, &p.TaskID, &p.UnitID, &st, &p.Comment, &submitted, &reviewed); err != nil {
 			return err
 		}
-		p.State = ledger.State(st)
+		p.State = asOfState(ledger.State(st), submitted, reviewed, asOf)
+		if p.State == "" {
+			return nil
+		}
 		plans[key{p.TaskID, p.UnitID}] = p
 		byPlanID[p.ID] = p
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	err = eachRow(ctx, x, `SELECT m.plan_id, m.due_on, m.result, m.percent FROM milestones m JOIN plans p ON p.id = m.plan_id
 		WHERE p.task_id IN `+in+` ORDER BY m.plan_id, m.pos`, args, func(sc func(...any) error) error {
@@ -166,23 +196,26 @@ func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	reports := map[key][]ledger.Report{}
-	err = eachRow(ctx, x, `SELECT r.task_id, r.period_id, r.unit_id, r.state, r.percent, r.comment FROM reports r WHERE r.task_id IN `+in, args,
+	err = eachRow(ctx, x, `SELECT r.task_id, r.period_id, r.unit_id, r.state, r.percent, r.comment, r.submitted_at, r.reviewed_at FROM reports r WHERE r.task_id IN `+in, args,
 		func(sc func(...any) error) error {
 			var r ledger.Report
 			var st string
-			if err := sc(&r.TaskID, &r.PeriodID, &r.UnitID, &st, &r.Percent, &r.Comment); err != nil {
+			var submitted, reviewed int64
+			if err := sc(&r.TaskID, &r.PeriodID, &r.UnitID, &st, &r.Percent, &r.Comment, &submitted, &reviewed); err != nil {
 				return err
 			}
-			r.State = ledger.State(st)
+			if r.State = asOfState(ledger.State(st), submitted, reviewed, asOf); r.State == "" {
+				return nil
+			}
 			k := key{r.TaskID, r.UnitID}
 			reports[k] = append(reports[k], r)
 			return nil
 		})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	names := map[int64]string{}
 	unitName := func(id int64) (string, error) {
@@ -196,6 +229,8 @@ func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today
 	}
 	// in one order (the chunk is sorted), so that two processes
 	// freshening the same tasks wait for each other instead of deadlocking
+	var ids []int64
+	var ins []ledger.LightInput
 	for _, id := range chunk {
 		t, ok := tasks[id]
 		if !ok {
@@ -203,29 +238,41 @@ func computeChunk(ctx context.Context, x q, noticeID int64, chunk []int64, today
 		}
 		owners, _, err := OwnerUnits(ctx, x, id)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		in := ledger.LightInput{Today: today, ClosedOn: t.closed, Periods: periods, Tolerance: tolerance}
+		closed := t.closed
+		if asOf != 0 && !closed.IsZero() && today.Before(closed) {
+			closed = notice.Date{}
+		}
+		in := ledger.LightInput{Today: today, ClosedOn: closed, Periods: periods, Tolerance: tolerance}
 		in.Start, in.End = ledger.Span(year, issued, t.deadline)
 		for _, u := range owners {
 			o := ledger.OwnerRecord{Plan: plans[key{id, u}], Reports: reports[key{id, u}]}
 			if len(owners) > 1 {
 				if o.Unit, err = unitName(u); err != nil {
-					return err
+					return nil, nil, err
 				}
 			}
 			in.Owners = append(in.Owners, o)
 		}
-		l := ledger.ComputeLight(in)
-		_, err = x.exec(ctx, `INSERT INTO task_lights (task_id, notice_id, light, reason, pace, percent, computed_on) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (task_id) DO UPDATE SET light = excluded.light, reason = excluded.reason, pace = excluded.pace,
-			percent = excluded.percent, computed_on = excluded.computed_on`,
-			id, noticeID, string(l.State), l.Reason, l.Pace, l.Percent, today.String())
-		if err != nil {
-			return err
-		}
+		ids = append(ids, id)
+		ins = append(ins, in)
 	}
-	return nil
+	return ids, ins, nil
+}
+
+// asOfState is a plan's or report's state at asOf (0: now), "" when it
+// had not been filed by then.
+func asOfState(st ledger.State, submitted, reviewed, asOf int64) ledger.State {
+	switch {
+	case asOf == 0:
+		return st
+	case submitted == 0 || submitted > asOf:
+		return ""
+	case reviewed > asOf:
+		return ledger.Submitted
+	}
+	return st
 }
 
 // loadLights fills in the tasks' lights, computing those not yet current.

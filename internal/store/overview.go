@@ -136,12 +136,12 @@ func (s *Store) overview(ctx context.Context, noticeID, periodID int64, sc ledge
 	}
 	byUnit := map[int64]*UnitRecord{}
 	past := p.Due.Before(today)
+	ownersOf, err := noticeOwners(ctx, s.r(), noticeID)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, t := range ts {
-		owners, _, err := s.TaskOwners(ctx, t.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, u := range owners {
+		for _, u := range ownersOf[t.ID] {
 			rec := byUnit[u]
 			if rec == nil {
 				rec = &UnitRecord{UnitID: u, Lights: map[ledger.LightState]int{}}
@@ -185,12 +185,20 @@ func (s *Store) overview(ctx context.Context, noticeID, periodID int64, sc ledge
 			}
 		}
 	}
-	for id, rec := range byUnit {
-		u, err := s.Unit(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		rec.Name = u.Name
+	if err := eachRow(ctx, s.r(), `SELECT DISTINCT u.id, u.name FROM units u WHERE u.id IN (SELECT a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE t.notice_id = ?)
+		OR u.id IN (SELECT m.member_id FROM unit_members m JOIN assignments a ON a.unit_id = m.group_id JOIN tasks t ON t.id = a.task_id WHERE t.notice_id = ?)`,
+		[]any{noticeID, noticeID}, func(sc func(...any) error) error {
+			var id int64
+			var name string
+			err := sc(&id, &name)
+			if rec := byUnit[id]; rec != nil {
+				rec.Name = name
+			}
+			return err
+		}); err != nil {
+		return nil, nil, err
+	}
+	for _, rec := range byUnit {
 		o.Units = append(o.Units, *rec)
 	}
 	slices.SortFunc(o.Units, func(a, b UnitRecord) int {

@@ -311,3 +311,65 @@ func OwnerUnits(ctx context.Context, x q, taskID int64) (owners, contributors []
 func (s *Store) TaskOwners(ctx context.Context, taskID int64) (owners, contributors []int64, err error) {
 	return OwnerUnits(ctx, s.r(), taskID)
 }
+
+// noticeOwners is OwnerUnits's owners for every task of a notice, in two
+// queries instead of two a task.
+func noticeOwners(ctx context.Context, x q, noticeID int64) (map[int64][]int64, error) {
+	as := map[int64][]ledger.Assignment{}
+	var order []int64
+	groups := map[int64][]int64{}
+	err := eachRow(ctx, x, `SELECT a.task_id, a.unit_id, u.is_group, a.role FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
+		WHERE t.notice_id = ? ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'support' THEN 1 ELSE 2 END, a.pos`,
+		[]any{noticeID}, func(sc func(...any) error) error {
+			var task int64
+			var a ledger.Assignment
+			var group int
+			var role string
+			err := sc(&task, &a.UnitID, &group, &role)
+			a.IsGroup, a.Role = group != 0, ledger.Role(role)
+			if _, ok := as[task]; !ok {
+				order = append(order, task)
+			}
+			as[task] = append(as[task], a)
+			if a.IsGroup {
+				groups[a.UnitID] = nil
+			}
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	if len(groups) > 0 {
+		err = eachRow(ctx, x, `SELECT m.group_id, m.member_id FROM unit_members m WHERE m.group_id IN
+			(SELECT a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id WHERE t.notice_id = ? AND u.is_group <> 0)
+			ORDER BY m.group_id, m.member_id`, []any{noticeID}, func(sc func(...any) error) error {
+			var g, m int64
+			err := sc(&g, &m)
+			groups[g] = append(groups[g], m)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[int64][]int64, len(as))
+	for _, task := range order {
+		owners, _ := ledger.Owners(as[task])
+		seen := map[int64]bool{}
+		var ids []int64
+		for _, a := range owners {
+			units := []int64{a.UnitID}
+			if a.IsGroup {
+				units = groups[a.UnitID]
+			}
+			for _, u := range units {
+				if !seen[u] {
+					seen[u] = true
+					ids = append(ids, u)
+				}
+			}
+		}
+		out[task] = ids
+	}
+	return out, nil
+}

@@ -22,8 +22,10 @@ type TaskFilter struct {
 	Heading  string
 	Query    string // words in the text, or the task's number
 	Light    ledger.LightState
-	PeriodID int64  // with Report: the period whose reports are asked about
-	Report   string // ReportFilters: tasks whose report for PeriodID is in this state
+	LightAt  int64       // with Light: the light the task had on this past period's due date
+	Deadline notice.Date // tasks due to be completed that day
+	PeriodID int64       // with Report: the period whose reports are asked about
+	Report   string      // ReportFilters: tasks whose report for PeriodID is in this state
 	Scope    ledger.Scope
 	Limit    int
 	Offset   int
@@ -94,8 +96,14 @@ func (f TaskFilter) where(withHeading bool) *where {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		w.add(`(t.text LIKE ? ESCAPE '\' OR t.number = ?)`, "%"+likeEscape.Replace(q)+"%", q)
 	}
-	if f.Light != "" {
+	switch {
+	case f.Light != "" && f.LightAt != 0:
+		w.add("t.id IN (SELECT l.task_id FROM period_lights l WHERE l.period_id = ? AND l.light = ?)", f.LightAt, string(f.Light))
+	case f.Light != "":
 		w.add("t.id IN (SELECT l.task_id FROM task_lights l WHERE l.light = ?)", string(f.Light))
+	}
+	if !f.Deadline.IsZero() {
+		w.add("t.deadline = ?", f.Deadline.String())
 	}
 	if f.Report != "" && f.PeriodID != 0 {
 		w.report(f.PeriodID, f.Report, f.UnitID)
@@ -367,6 +375,10 @@ func (s *Store) UpdateTask(ctx context.Context, id int64, version int, f ledger.
 			return &StaleError{Current: cur}
 		}
 		// a new deadline or lead unit changes the pace and who reports
+		// An edited deadline or unit changes the task's past lights too.
+		if _, err := x.exec(ctx, "DELETE FROM period_lights WHERE task_id = ?", id); err != nil {
+			return err
+		}
 		if err := invalidateLights(ctx, x, id); err != nil {
 			return err
 		}
