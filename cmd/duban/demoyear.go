@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"duban/internal/ledger"
@@ -98,6 +99,12 @@ func demoYear(ctx context.Context, st *store.Store, log *slog.Logger) error {
 				pct, r.CloseRequest = 100, true
 			}
 			r.Percent = &pct
+			// Each quantified target reported as far along as the task.
+			for k, g := range t.Targets {
+				if g.Value > 0 {
+					r.Actuals = append(r.Actuals, ledger.Actual{Target: k, Value: strconv.FormatFloat(g.Value*float64(pct)/100, 'f', -1, 64) + g.Unit})
+				}
+			}
 			at(p.Due, day)
 			saved, err := st.SaveReport(ctx, r, 0, by)
 			if err != nil {

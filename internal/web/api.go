@@ -39,6 +39,7 @@ func (s *Server) apiRoutes() []route {
 	rs = append(rs, s.reportAPIRoutes()...)
 	rs = append(rs, s.planAPIRoutes()...)
 	rs = append(rs, s.circularAPIRoutes()...)
+	rs = append(rs, s.dashboardAPIRoutes()...)
 	rs = append(rs, s.reminderAPIRoutes()...)
 	return append(rs, s.overviewAPIRoutes()...)
 }

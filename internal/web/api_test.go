@@ -193,6 +193,8 @@ func TestAPIRoles(t *testing.T) {
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
 		{"POST /api/v1/reports/{id}/review", "POST", "/api/v1/reports/999999/review", "application/json", func() string { return `{"version":1,"action":"accept"}` },
 			want{"admin": 404, "office": 404, "unit": 403, "unit2": 403, "leader": 403, "viewer": 403, "anonymous": 401, "bogus": 401}},
+		{"GET /api/v1/notices/{id}/dashboard", "GET", fmt.Sprintf("/api/v1/notices/%d/dashboard", ts.noticeID), "", nil,
+			want{"admin": 200, "office": 200, "unit": 200, "unit2": 200, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
 		{"GET /api/v1/circulars", "GET", "/api/v1/circulars", "", nil,
 			want{"admin": 200, "office": 200, "unit": 200, "unit2": 200, "leader": 200, "viewer": 200, "anonymous": 401, "bogus": 401}},
 		{"POST /api/v1/notices/{id}/circulars", "POST", fmt.Sprintf("/api/v1/notices/%d/circulars", ts.noticeID), "application/json",

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"duban/internal/ledger"
+	"duban/internal/notice"
 	"duban/internal/office"
 	"duban/internal/store"
 )
@@ -53,6 +54,8 @@ type ledgerQuery struct {
 	Light   ledger.LightState
 	Period  int64  // with Report
 	Report  string // store.ReportFilters
+	LightAt int64  // with Light: the light on this past period's due date (the dashboard's trend)
+	Due     notice.Date
 	Page    int
 }
 
@@ -85,6 +88,20 @@ func readLedgerQuery(r *http.Request) (ledgerQuery, error) {
 			return q, badRequest("筛选条件中的报告状态无效（须与报送期一起使用）。")
 		}
 		q.Report = s
+	}
+	if s := v.Get("lightat"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 || q.Light == "" {
+			return q, badRequest("筛选条件中的报送期状态灯无效（须与状态灯一起使用）。")
+		}
+		q.LightAt = id
+	}
+	if s := v.Get("deadline"); s != "" {
+		d, err := notice.ParseDate(s)
+		if err != nil {
+			return q, badRequest("筛选条件中的完成时限无效，应为 2026-06-30 的格式。")
+		}
+		q.Due = d
 	}
 	switch q.Role {
 	case "", ledger.Lead, ledger.Support, ledger.Responsible:
@@ -129,7 +146,7 @@ func (s *Server) checkFilter(ctx context.Context, f store.TaskFilter) error {
 
 func (q ledgerQuery) filter(noticeID int64, sc ledger.Scope) store.TaskFilter {
 	return store.TaskFilter{NoticeID: noticeID, UnitID: q.Unit, Role: q.Role, Leader: q.Leader, Heading: q.Heading,
-		Query: q.Q, Light: q.Light, PeriodID: q.Period, Report: q.Report, Scope: sc}
+		Query: q.Q, Light: q.Light, LightAt: q.LightAt, Deadline: q.Due, PeriodID: q.Period, Report: q.Report, Scope: sc}
 }
 
 // URL is the query string of these filters on another page.
@@ -149,6 +166,12 @@ func (q ledgerQuery) values() url.Values {
 	if q.Period != 0 {
 		v.Set("period", strconv.FormatInt(q.Period, 10))
 	}
+	if q.LightAt != 0 {
+		v.Set("lightat", strconv.FormatInt(q.LightAt, 10))
+	}
+	if !q.Due.IsZero() {
+		v.Set("deadline", q.Due.String())
+	}
 	for k, s := range map[string]string{"role": string(q.Role), "leader": q.Leader, "heading": q.Heading, "q": q.Q, "light": string(q.Light), "report": q.Report} {
 		if s != "" {
 			v.Set(k, s)
@@ -165,7 +188,7 @@ func (q ledgerQuery) WithHeading(h string) template.URL {
 
 // WithLight is the query for one light of the counts.
 func (q ledgerQuery) WithLight(l ledger.LightState) template.URL {
-	q.Light = l
+	q.Light, q.LightAt = l, 0
 	return q.URL(1)
 }
 

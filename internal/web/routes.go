@@ -56,6 +56,7 @@ func (s *Server) routes() []route {
 	rs = append(rs, s.planRoutes()...)
 	rs = append(rs, s.overviewRoutes()...)
 	rs = append(rs, s.circularRoutes()...)
+	rs = append(rs, s.dashboardRoutes()...)
 	rs = append(rs, s.reminderRoutes()...)
 	rs = append(rs, s.apiRoutes()...)
 	// Whatever matched nothing above is a 404 in the page's or the API's form.

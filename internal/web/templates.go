@@ -57,6 +57,7 @@ func funcs(loc *time.Location) template.FuncMap {
 		"lights":        func() []ledger.LightState { return ledger.Lights },
 		"stateLabel":    func(st ledger.State) string { return st.Label() },
 		"circularState": circular.StateLabel,
+		"tallyLights":   tallyLights,
 		"channelLabel":  store.ChannelLabel,
 		"deliveryState": deliveryStateLabel,
 		// retries is how many times a delivery was tried again.
