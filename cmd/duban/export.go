@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"duban/internal/ledger"
 	"duban/internal/office"
 	"duban/internal/store"
 )
@@ -77,7 +78,11 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		return fail("无法读取通知 %d (cannot read notice): %s", id, oneLine(err))
 	}
 
-	write := func(w io.Writer) error { return office.ExportLedger(w, n, ts, *format) }
+	prog := &office.Progress{}
+	if prog.Periods, prog.Cells, prog.Units, prog.UnitsOf, err = st.LedgerProgress(ctx, id, ts, ledger.Scope{}); err != nil {
+		return fail("无法读取通知 %d 的进展 (cannot read progress): %s", id, oneLine(err))
+	}
+	write := func(w io.Writer) error { return office.ExportLedger(w, n, ts, prog, *format) }
 	path := *out
 	if path == "" && *format == office.FormatXLSX {
 		path = office.ExportName(n.Title, n.DocNumber, *format)

@@ -16,13 +16,17 @@ func WriteCSV(w io.Writer, n *notice.Notice) error {
 }
 
 func writeCSV(w io.Writer, rows [][]string) error {
+	return writeCSVWith(w, ledgerHeader, rows)
+}
+
+func writeCSVWith(w io.Writer, cols []column, rows [][]string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	head := make([]string, len(ledgerHeader))
-	for i, c := range ledgerHeader {
+	head := make([]string, len(cols))
+	for i, c := range cols {
 		head[i] = c.name
 	}
 	if err := cw.Write(head); err != nil {

@@ -27,9 +27,23 @@ func Export(w io.Writer, n *notice.Notice, format string) error {
 
 // ExportLedger writes the live ledger in format: head is the notice's
 // header (title, doc number, schedule; its tasks are not read), ts the
-// tasks as they stand now.
-func ExportLedger(w io.Writer, head *notice.Notice, ts []*ledger.Task, format string) error {
-	return export(w, head, liveRows(ts), format)
+// tasks as they stand now, prog (nil: none) their progress by period.
+func ExportLedger(w io.Writer, head *notice.Notice, ts []*ledger.Task, prog *Progress, format string) error {
+	rows := liveRows(ts)
+	if prog == nil {
+		return export(w, head, rows, format)
+	}
+	cols := prog.columns()
+	for i, t := range ts {
+		rows[i] = append(rows[i], prog.cells(t.ID)...)
+	}
+	switch format {
+	case FormatXLSX:
+		return writeLedgerWith(w, head, cols, rows, prog)
+	case FormatCSV:
+		return writeCSVWith(w, cols, rows)
+	}
+	return fmt.Errorf("不支持的导出格式 %q，可选 xlsx、csv (unsupported export format)", format)
 }
 
 func export(w io.Writer, n *notice.Notice, rows [][]string, format string) error {

@@ -58,6 +58,10 @@ func WriteLedger(w io.Writer, n *notice.Notice) error {
 }
 
 func writeLedger(w io.Writer, n *notice.Notice, rows [][]string) error {
+	return writeLedgerWith(w, n, ledgerHeader, rows, nil)
+}
+
+func writeLedgerWith(w io.Writer, n *notice.Notice, cols []column, rows [][]string, prog *Progress) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
@@ -68,8 +72,13 @@ func writeLedger(w io.Writer, n *notice.Notice, rows [][]string) error {
 	if err := f.SetSheetName(f.GetSheetName(0), SheetLedger); err != nil {
 		return err
 	}
-	if err := writeTasks(f, st, n, rows); err != nil {
+	if err := writeTasks(f, st, n, cols, rows); err != nil {
 		return fmt.Errorf("台账: %w", err)
+	}
+	if prog != nil {
+		if err := prog.write(f, st); err != nil {
+			return err
+		}
 	}
 	if len(n.Annex) > 0 {
 		if err := writeTable(f, st, SheetAnnex, 1, annexHeader, annexRows(n.Annex)); err != nil {
@@ -124,8 +133,8 @@ func newStyles(f *excelize.File) (styles, error) {
 }
 
 // writeTasks writes the 台账 sheet: title, document line, then the table.
-func writeTasks(f *excelize.File, st styles, n *notice.Notice, rows [][]string) error {
-	last, _ := excelize.ColumnNumberToName(len(ledgerHeader))
+func writeTasks(f *excelize.File, st styles, n *notice.Notice, cols []column, rows [][]string) error {
+	last, _ := excelize.ColumnNumberToName(len(cols))
 	row := 1
 	if err := mergedLine(f, SheetLedger, row, last, ledgerTitle(n), st.title); err != nil {
 		return err
@@ -141,7 +150,7 @@ func writeTasks(f *excelize.File, st styles, n *notice.Notice, rows [][]string) 
 		}
 		row++
 	}
-	return writeTable(f, st, SheetLedger, row, ledgerHeader, rows)
+	return writeTable(f, st, SheetLedger, row, cols, rows)
 }
 
 // taskRows are the cells of the ledger table, one row per parsed task.

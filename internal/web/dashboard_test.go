@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	"duban/internal/store"
 )
 
 func TestDashboardRoutesAsEveryRole(t *testing.T) {
@@ -103,5 +106,22 @@ func TestDashboardFiguresAndLinks(t *testing.T) {
 	code, body := ts.api("GET", fmt.Sprintf("/api/v1/notices/%d/dashboard", ts.noticeID), ts.token("leader"), "")
 	if code != ok || !strings.Contains(body, `"headings"`) {
 		t.Errorf("API: %d %s", code, body)
+	}
+}
+
+// With several notices, /dashboard lists them, each to its dashboard.
+func TestDashboardList(t *testing.T) {
+	ts, _ := yearSite(t)
+	n := siteNotice()
+	n.DocNumber, n.Title = "豫政办〔2026〕99号", "另一份分工通知"
+	for i := range n.Tasks {
+		n.Tasks[i].Text += "（另）"
+	}
+	if _, err := ts.store.ImportNotice(context.Background(), n, "other.txt", store.CLI); err != nil {
+		t.Fatal(err)
+	}
+	code, page := ts.get(ts.client("office"), "/dashboard")
+	if code != ok || strings.Count(page, "/dashboard\">") < 2 || !strings.Contains(page, "另一份分工通知") {
+		t.Errorf("dashboard list %d:\n%.1500s", code, page)
 	}
 }

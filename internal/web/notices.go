@@ -314,10 +314,14 @@ func (s *Server) noticeExport(w http.ResponseWriter, r *http.Request, format str
 	if err != nil {
 		return err
 	}
+	prog := &office.Progress{}
+	if prog.Periods, prog.Cells, prog.Units, prog.UnitsOf, err = s.store.LedgerProgress(r.Context(), id, ts, f.Scope); err != nil {
+		return err
+	}
 	name := office.ExportName(n.Title, n.DocNumber, format)
 	w.Header().Set("Content-Type", office.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"ledger.%s\"; filename*=UTF-8''%s", format, url.PathEscape(name)))
-	return office.ExportLedger(w, n, ts, format)
+	return office.ExportLedger(w, n, ts, prog, format)
 }
 
 func (s *Server) noticeExportXLSX(w http.ResponseWriter, r *http.Request) error {
