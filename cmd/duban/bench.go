@@ -41,8 +41,11 @@ func (l *dbList) String() string     { return strings.Join(*l, ",") }
 func (l *dbList) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdBench(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "pages" {
+		return cmdBenchPages(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "rush" {
-		fmt.Fprint(stderr, benchUsage)
+		fmt.Fprint(stderr, benchUsage+"\n"+benchPagesUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("bench rush", flag.ContinueOnError)

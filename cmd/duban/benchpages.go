@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"duban/internal/auth"
+	"duban/internal/ledger"
+	"duban/internal/store"
+	"duban/internal/web"
+)
+
+const benchPagesUsage = `用法 (usage): duban bench pages --db DSN [--notice ID] [--n 100]
+
+在已有数据库（如 duban gen 生成的）上启动 duban，以督查室、责任领导和单位账号（库中第一个
+各角色账号；单位取牵头该通知任务最多的单位的账号）依次请求看板（页面与 JSON）、台账页、
+单位待办和审核队列，每个 --n 次（先预热一次），输出各自的 p50 / p95 延迟（毫秒），以及同一
+数据库单行持久插入事务的速率作为对照。只读：会话写入数据库，结束后删除。
+`
+
+func cmdBenchPages(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench pages", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	db := fs.String("db", "", "database")
+	noticeID := fs.Int64("notice", 0, "the notice whose pages are asked for (default: the one with most tasks)")
+	n := fs.Int("n", 100, "requests per page and account")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *db == "" || *n < 1 {
+		fmt.Fprintf(stderr, "duban bench pages: 参数有误 (bad arguments)\n\n%s", benchPagesUsage)
+		return 2
+	}
+	ctx := context.Background()
+	st := openDB(ctx, *db, stderr)
+	if st == nil {
+		return 1
+	}
+	defer st.Close()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	st.SetLocation(loc)
+	lines, err := benchPages(ctx, st, *noticeID, *n)
+	if err != nil {
+		fmt.Fprintf(stderr, "duban bench pages: %s\n", oneLine(err))
+		return 1
+	}
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+	}
+	return 0
+}
+
+func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]string, error) {
+	ns, err := st.Notices(ctx, ledger.Scope{})
+	if err != nil || len(ns) == 0 {
+		return nil, fmt.Errorf("数据库中没有通知: %v", err)
+	}
+	if noticeID == 0 {
+		best := ns[0]
+		for _, x := range ns {
+			if x.TaskCount > best.TaskCount {
+				best = x
+			}
+		}
+		noticeID = best.ID
+	}
+	users, err := st.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The office, a leader with tasks in the notice, and the unit leading most of its tasks.
+	var office, leader, unit *store.User
+	lead := map[int64]int{}
+	for _, u := range users {
+		if u.Role == store.RoleUnit {
+			if lead[u.UnitID], err = st.CountTasks(ctx, store.TaskFilter{NoticeID: noticeID, UnitID: u.UnitID, Role: ledger.Lead}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	leaders, err := st.NoticeLeaders(ctx, noticeID, ledger.Scope{})
+	if err != nil {
+		return nil, err
+	}
+	inNotice := map[string]bool{}
+	for _, l := range leaders {
+		inNotice[l.Name] = true
+	}
+	for _, u := range users {
+		switch {
+		case u.Role == store.RoleOffice && office == nil:
+			office = u
+		case u.Role == store.RoleLeader && inNotice[u.Leader] && leader == nil:
+			leader = u
+		case u.Role == store.RoleUnit && lead[u.UnitID] > 0 && (unit == nil || lead[u.UnitID] > lead[unit.UnitID]):
+			unit = u
+		}
+	}
+	srv, err := web.New(web.Config{Location: time.Local}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	defer hs.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: time.Minute}
+	type who struct {
+		name string
+		u    *store.User
+		tok  string
+	}
+	var accounts []who
+	for _, a := range []who{{"office", office, ""}, {"leader", leader, ""}, {"unit", unit, ""}} {
+		if a.u == nil {
+			continue
+		}
+		a.tok = auth.NewToken("")
+		if err := st.CreateSession(ctx, auth.TokenHash(a.tok), a.u.ID, time.Now().Add(time.Hour)); err != nil {
+			return nil, err
+		}
+		defer st.DeleteSession(ctx, auth.TokenHash(a.tok))
+		accounts = append(accounts, a)
+	}
+	pages := []struct {
+		path  string
+		roles string
+	}{
+		{fmt.Sprintf("/notices/%d/dashboard.json", noticeID), "office leader unit"},
+		{fmt.Sprintf("/notices/%d/dashboard", noticeID), "office leader unit"},
+		{fmt.Sprintf("/notices/%d", noticeID), "office leader unit"},
+		{"/inbox", "unit"},
+		{"/review", "office"},
+	}
+	var out []string
+	rate, err := st.RawInsertRate(ctx, 1000)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, fmt.Sprintf("notice=%d tasks=%d raw_inserts/s=%.0f", noticeID, countOf(ns, noticeID), rate))
+	for _, p := range pages {
+		for _, a := range accounts {
+			if !strings.Contains(p.roles, a.name) {
+				continue
+			}
+			get := func() (time.Duration, error) {
+				req, _ := http.NewRequest("GET", base+p.path, nil)
+				req.AddCookie(&http.Cookie{Name: "duban_session", Value: a.tok})
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					return 0, fmt.Errorf("%s as %s: HTTP %d", p.path, a.name, resp.StatusCode)
+				}
+				return time.Since(t0), nil
+			}
+			if _, err := get(); err != nil { // warm: today's lights, the trend's past lights
+				return nil, err
+			}
+			lat := make([]time.Duration, 0, n)
+			for range n {
+				d, err := get()
+				if err != nil {
+					return nil, err
+				}
+				lat = append(lat, d)
+			}
+			slices.Sort(lat)
+			ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+			out = append(out, fmt.Sprintf("%-34s %-7s p50=%7.1fms p95=%7.1fms", p.path, a.name, ms(0.5), ms(0.95)))
+		}
+	}
+	return out, nil
+}
+
+func countOf(ns []*store.NoticeInfo, id int64) int {
+	for _, n := range ns {
+		if n.ID == id {
+			return n.TaskCount
+		}
+	}
+	return 0
+}
