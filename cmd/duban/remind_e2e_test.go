@@ -91,12 +91,18 @@ func TestRemindersAcrossProcesses(t *testing.T) {
 	dsn := testdb.DSN(t, "postgres")
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	clock := filepath.Join(t.TempDir(), "now")
-	setClock := func(y int, m time.Month, d, h int) {
+	// The processes read the clock while it is written: write it whole.
+	writeClock := func(at time.Time) {
 		t.Helper()
-		if err := os.WriteFile(clock, []byte(time.Date(y, m, d, h, 0, 0, 0, loc).Format(time.RFC3339)), 0o644); err != nil {
+		tmp := clock + ".new"
+		if err := os.WriteFile(tmp, []byte(at.Format(time.RFC3339)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, clock); err != nil {
 			t.Fatal(err)
 		}
 	}
+	setClock := func(y int, m time.Month, d, h int) { writeClock(time.Date(y, m, d, h, 0, 0, 0, loc)) }
 	setClock(2026, 11, 1, 10)
 
 	rb := &robots{accepted: map[string][]string{}, secret: "SEC0123456789abcdef"}
@@ -222,7 +228,7 @@ func TestRemindersAcrossProcesses(t *testing.T) {
 	if got := rb.count("/robot/send"); got != 5 {
 		t.Fatalf("the held message was sent again within its lease: %d", got)
 	}
-	os.WriteFile(clock, []byte(time.Date(2026, 11, 26, 10, 3, 0, 0, loc).Format(time.RFC3339)), 0o644)
+	writeClock(time.Date(2026, 11, 26, 10, 3, 0, 0, loc))
 	settle("after the lease", counts{6, 6, 6, 2})
 	// The robots' tokens and the signing secret are in no process's log.
 	for i, p := range []*dubanProc{p1, p2, p3} {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -409,18 +410,24 @@ func envBool(v string) bool {
 	return false
 }
 
-// fileClock reads now from a file (RFC 3339), for tests and drills; an
-// unreadable file is the real time.
+// fileClock reads now from a file (RFC 3339), for tests and drills. A
+// file caught mid-write, or gone, keeps the last time read (the real time
+// before any was): a clock that jumps back to today would run reminders
+// for the wrong day.
 func fileClock(path string) func() time.Time {
+	var mu sync.Mutex
+	var last time.Time
 	return func() time.Time {
-		b, err := os.ReadFile(path)
-		if err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		if b, err := os.ReadFile(path); err == nil {
+			if t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(b))); err == nil {
+				last = t
+			}
+		}
+		if last.IsZero() {
 			return time.Now()
 		}
-		t, err := time.Parse(time.RFC3339, strings.TrimSpace(string(b)))
-		if err != nil {
-			return time.Now()
-		}
-		return t
+		return last
 	}
 }
