@@ -120,7 +120,9 @@ func printRun(ctx context.Context, w io.Writer, st *store.Store, run *store.Remi
 		cs, _ := st.Contacts(ctx, u.UnitID)
 		var to []string
 		for _, c := range cs {
-			to = append(to, store.ChannelLabel(c.Channel)+" "+c.Shown())
+			if !c.Leader {
+				to = append(to, store.ChannelLabel(c.Channel)+" "+c.Shown())
+			}
 		}
 		if len(to) == 0 {
 			to = []string{"仅系统待办（未设置邮箱或机器人）"}
@@ -134,13 +136,18 @@ func printRun(ctx context.Context, w io.Writer, st *store.Store, run *store.Remi
 		}
 		if esc {
 			var oc []string
+			for _, c := range cs {
+				if c.Leader {
+					oc = append(oc, "责任领导 "+store.ChannelLabel(c.Channel)+" "+c.Shown())
+				}
+			}
 			for _, c := range office {
 				oc = append(oc, store.ChannelLabel(c.Channel)+" "+c.Shown())
 			}
 			if len(oc) == 0 {
 				oc = []string{"督查室未设置联系方式"}
 			}
-			fmt.Fprintf(w, "  逾期升级抄送督查室：%s\n", strings.Join(oc, "；"))
+			fmt.Fprintf(w, "  逾期升级发往：%s\n", strings.Join(oc, "；"))
 		}
 	}
 }

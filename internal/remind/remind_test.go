@@ -71,6 +71,7 @@ func newWorld(t *testing.T, st *store.Store, wecomFail int) *world {
 		{UnitID: w.a, Channel: store.ChannelEmail, Address: "fgw@example.gov.cn"},
 		{UnitID: w.b, Channel: store.ChannelWeCom, Address: w.wc.WeComURL()},
 		{UnitID: 0, Channel: store.ChannelEmail, Address: "ducha@example.gov.cn"},
+		{UnitID: w.b, Channel: store.ChannelEmail, Address: "leader-b@example.gov.cn", Leader: true},
 	} {
 		if _, err := st.AddContact(ctx, &c, store.CLI); err != nil {
 			t.Fatal(err)
@@ -147,7 +148,7 @@ func TestRemindersReachEachChannelOnce(t *testing.T) {
 			{2026, 11, 20, 10, want{3, 3, 3}}, // on the day
 			{2026, 11, 23, 10, want{4, 4, 4}}, // 1st working day late: urge
 			{2026, 11, 24, 10, want{5, 5, 5}}, // 2nd
-			{2026, 11, 25, 10, want{6, 6, 8}}, // 3rd: escalation, to the office's e-mail too (one per late unit)
+			{2026, 11, 25, 10, want{6, 6, 9}}, // 3rd: escalation, to the office's e-mail (one per late unit) and unit B's leader
 		}
 		for _, s := range steps {
 			w.set(s.y, time.Month(s.m), s.d, s.h, 0)
@@ -172,7 +173,7 @@ func TestRemindersReachEachChannelOnce(t *testing.T) {
 		// Quiet hours: queued at 21:00, sent at 08:00 the next working day.
 		w.set(2026, 11, 26, 21, 0)
 		w.tick(t, s1, s2)
-		if d, c, m := w.delivered(); d != 6 || c != 6 || m != 8 {
+		if d, c, m := w.delivered(); d != 6 || c != 6 || m != 9 {
 			t.Fatalf("sent in the quiet hours: %d %d %d", d, c, m)
 		}
 		w.set(2026, 11, 27, 7, 59)
@@ -182,7 +183,7 @@ func TestRemindersReachEachChannelOnce(t *testing.T) {
 		}
 		w.set(2026, 11, 27, 8, 1)
 		w.tick(t, s1, s2)
-		if d, c, m := w.delivered(); d != 6 || c != 7 || m != 8 {
+		if d, c, m := w.delivered(); d != 6 || c != 7 || m != 9 {
 			t.Fatalf("after the quiet hours: dingtalk %d (unit filed: 6), wecom %d (want 7: the 26th's digest is replaced by the 27th's), mail %d", d, c, m)
 		}
 		if ds, _ := st.Deliveries(ctx, store.DeliveryFilter{UnitID: w.b, State: "superseded"}); len(ds) != 1 {
@@ -207,6 +208,16 @@ func TestRemindersReachEachChannelOnce(t *testing.T) {
 		}
 		if esc != 2 {
 			t.Errorf("%d escalation mails to the office, want 2 (one per late unit)", esc)
+		}
+		// The leader's address hears only of the escalation.
+		var toLeader []string
+		for _, m := range w.mail.Mails() {
+			if strings.Contains(strings.Join(m.To, ","), "leader-b@") {
+				toLeader = append(toLeader, m.Subject)
+			}
+		}
+		if len(toLeader) != 1 {
+			t.Errorf("unit B's leader got %d mails, want the escalation only: %q", len(toLeader), toLeader)
 		}
 		// Each unit's inbox holds one row per reminder; the task's timeline too.
 		us, _ := st.Urgings(ctx, w.b, 0, 100)

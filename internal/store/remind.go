@@ -164,6 +164,7 @@ type Contact struct {
 	Address    string // an e-mail address or a webhook URL; never shown in full for a webhook
 	Secret     string // DingTalk's signing secret
 	Label      string
+	Leader     bool // the unit's responsible leader: escalations only
 	CreatedAt  time.Time
 	LastSentAt time.Time
 	LastError  string
@@ -178,14 +179,16 @@ func (c *Contact) Shown() string {
 	return notify.Mask(c.Address)
 }
 
-const contactCols = "id, COALESCE(unit_id, 0), channel, address, secret, label, created_at, last_sent_at, last_error"
+const contactCols = "id, COALESCE(unit_id, 0), channel, address, secret, label, leader, created_at, last_sent_at, last_error"
 
 func scanContact(sc interface{ Scan(...any) error }) (*Contact, error) {
 	var c Contact
 	var created, sent int64
-	if err := sc.Scan(&c.ID, &c.UnitID, &c.Channel, &c.Address, &c.Secret, &c.Label, &created, &sent, &c.LastError); err != nil {
+	var leader int
+	if err := sc.Scan(&c.ID, &c.UnitID, &c.Channel, &c.Address, &c.Secret, &c.Label, &leader, &created, &sent, &c.LastError); err != nil {
 		return nil, err
 	}
+	c.Leader = leader != 0
 	c.CreatedAt = fromUnix(created)
 	if sent != 0 {
 		c.LastSentAt = fromUnix(sent)
@@ -274,8 +277,8 @@ func (s *Store) AddContact(ctx context.Context, c *Contact, by Actor) (int64, er
 			return &InputError{Msg: fmt.Sprintf("每个单位最多 %d 个联系方式。", MaxContacts)}
 		}
 		var err error
-		id, err = x.insert(ctx, "INSERT INTO contacts (unit_id, channel, address, secret, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			nullID(c.UnitID), c.Channel, c.Address, c.Secret, c.Label, unix(s.now()))
+		id, err = x.insert(ctx, "INSERT INTO contacts (unit_id, channel, address, secret, label, leader, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			nullID(c.UnitID), c.Channel, c.Address, c.Secret, c.Label, boolInt(c.Leader && c.UnitID != 0), unix(s.now()))
 		if err != nil {
 			return err
 		}
@@ -287,7 +290,7 @@ func (s *Store) AddContact(ctx context.Context, c *Contact, by Actor) (int64, er
 
 // contactAudit never holds a webhook's token or a secret.
 func contactAudit(c *Contact) map[string]any {
-	return map[string]any{"unit": c.UnitID, "channel": c.Channel, "address": c.Shown(), "label": c.Label, "signed": c.Secret != ""}
+	return map[string]any{"unit": c.UnitID, "channel": c.Channel, "address": c.Shown(), "label": c.Label, "signed": c.Secret != "", "leader": c.Leader}
 }
 
 // DeleteContact removes a contact; its past deliveries stay listed.
@@ -542,13 +545,23 @@ func (s *Store) Enqueue(ctx context.Context, run *RemindRun, baseURL string, sen
 			}
 		}
 		for _, c := range contacts[u.UnitID] {
+			if c.Leader {
+				continue // the leader hears of escalations only
+			}
 			if err := deliver(fmt.Sprintf("%s:%d:%d", runKey, u.UnitID, c.ID), u.UnitID, c, false, d); err != nil {
 				return 0, err
 			}
 		}
 		if len(esc.Lines) > 0 {
 			esc.UnitName, esc.BaseURL, esc.Today, esc.Escalate = u.UnitName, baseURL, run.Day, true
-			for _, c := range contacts[0] {
+			// To the unit's responsible leader and to the office.
+			var to []*Contact
+			for _, c := range contacts[u.UnitID] {
+				if c.Leader {
+					to = append(to, c)
+				}
+			}
+			for _, c := range append(to, contacts[0]...) {
 				if err := deliver(fmt.Sprintf("%s:esc:%d:%d", runKey, u.UnitID, c.ID), u.UnitID, c, true, esc); err != nil {
 					return 0, err
 				}

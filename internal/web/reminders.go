@@ -129,7 +129,7 @@ func (s *Server) contactsShow(w http.ResponseWriter, r *http.Request) error {
 
 func contactOf(r *http.Request, unitID int64) *store.Contact {
 	return &store.Contact{UnitID: unitID, Channel: r.PostFormValue("channel"), Address: r.PostFormValue("address"),
-		Secret: r.PostFormValue("secret"), Label: r.PostFormValue("label")}
+		Secret: r.PostFormValue("secret"), Label: r.PostFormValue("label"), Leader: r.PostFormValue("leader") != ""}
 }
 
 func (s *Server) contactAdd(w http.ResponseWriter, r *http.Request) error {

@@ -521,3 +521,21 @@ func TestRemindAPI(t *testing.T) {
 		t.Errorf("contacts: %d %s", code, body)
 	}
 }
+
+// A unit marks its responsible leader's address: it is listed as such,
+// and the store keeps it for escalations only.
+func TestLeaderContact(t *testing.T) {
+	ts, _ := yearSite(t)
+	unit := ts.client("unit")
+	path := contactsHref(ts.unitA.ID)
+	if code, _, _ := ts.post(unit, path, url.Values{"channel": {"email"}, "address": {"leader@example.gov.cn"}, "leader": {"1"}}); code != see {
+		t.Fatalf("add: %d", code)
+	}
+	if _, page := ts.get(unit, path); !strings.Contains(page, "责任领导·仅逾期升级") {
+		t.Error("the leader's contact is not marked")
+	}
+	cs, _ := ts.store.Contacts(context.Background(), ts.unitA.ID)
+	if len(cs) != 1 || !cs[0].Leader {
+		t.Errorf("contacts %+v", cs)
+	}
+}
