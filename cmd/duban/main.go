@@ -27,6 +27,8 @@ const usage = `duban — 政府工作报告重点任务督办系统
   duban restore [--db PATH] [--force] FILE              从备份恢复 (restore a backup)
   duban bench rush [--db DSN] [--reporters 300] [--reports 20]
                                                         报送高峰压测 (deadline-rush benchmark)
+  duban gen [--db DSN] [--scale national|province|small] [--tasks N] [--reports N] [--today D] [--seed N]
+                                                        向空数据库写入压测数据 (generate a benchmark data set)
   duban user list|create|reset-password|unlock|disable|enable …
                                                         管理账号 (manage accounts; duban user -h)
   duban version                                         显示版本 (print the version; also --version)
@@ -56,6 +58,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdBackup(args[1:], stdout, stderr)
 	case "restore":
 		return cmdRestore(args[1:], stdout, stderr)
+	case "gen":
+		return cmdGen(args[1:], stdout, stderr)
 	case "user":
 		return cmdUser(args[1:], stdin, stdout, stderr)
 	case "bench":
