@@ -60,28 +60,39 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 	if err != nil || len(ns) == 0 {
 		return nil, fmt.Errorf("数据库中没有通知: %v", err)
 	}
-	if noticeID == 0 {
-		best := ns[0]
-		for _, x := range ns {
-			if x.TaskCount > best.TaskCount {
-				best = x
-			}
-		}
-		noticeID = best.ID
-	}
 	users, err := st.Users(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The office, a leader with tasks in the notice, and the unit leading most of its tasks.
+	// The unit account leading most tasks of one notice, that notice (unless
+	// given), the office, and a leader with tasks in it.
 	var office, leader, unit *store.User
-	lead := map[int64]int{}
+	best, chosen := 0, noticeID
 	for _, u := range users {
-		if u.Role == store.RoleUnit {
-			if lead[u.UnitID], err = st.CountTasks(ctx, store.TaskFilter{NoticeID: noticeID, UnitID: u.UnitID, Role: ledger.Lead}); err != nil {
+		switch u.Role {
+		case store.RoleOffice:
+			if office == nil {
+				office = u
+			}
+		case store.RoleUnit:
+			ts, err := st.Tasks(ctx, store.TaskFilter{NoticeID: noticeID, UnitID: u.UnitID, Role: ledger.Lead})
+			if err != nil {
 				return nil, err
 			}
+			per := map[int64]int{}
+			for _, t := range ts {
+				per[t.NoticeID]++
+			}
+			for nid, c := range per {
+				if c > best {
+					best, unit, chosen = c, u, nid
+				}
+			}
 		}
+	}
+	noticeID = chosen
+	if noticeID == 0 {
+		noticeID = ns[0].ID
 	}
 	leaders, err := st.NoticeLeaders(ctx, noticeID, ledger.Scope{})
 	if err != nil {
@@ -92,13 +103,8 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 		inNotice[l.Name] = true
 	}
 	for _, u := range users {
-		switch {
-		case u.Role == store.RoleOffice && office == nil:
-			office = u
-		case u.Role == store.RoleLeader && inNotice[u.Leader] && leader == nil:
+		if u.Role == store.RoleLeader && inNotice[u.Leader] && leader == nil {
 			leader = u
-		case u.Role == store.RoleUnit && lead[u.UnitID] > 0 && (unit == nil || lead[u.UnitID] > lead[unit.UnitID]):
-			unit = u
 		}
 	}
 	srv, err := web.New(web.Config{Location: time.Local}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -146,7 +152,11 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, fmt.Sprintf("notice=%d tasks=%d raw_inserts/s=%.0f", noticeID, countOf(ns, noticeID), rate))
+	logins := []string{}
+	for _, a := range accounts {
+		logins = append(logins, a.name+"="+a.u.Login)
+	}
+	out = append(out, fmt.Sprintf("notice=%d tasks=%d %s raw_inserts/s=%.0f", noticeID, countOf(ns, noticeID), strings.Join(logins, " "), rate))
 	for _, p := range pages {
 		for _, a := range accounts {
 			if !strings.Contains(p.roles, a.name) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -315,12 +317,37 @@ func (s *Store) TaskOwners(ctx context.Context, taskID int64) (owners, contribut
 // noticeOwners is OwnerUnits's owners for every task of a notice, in two
 // queries instead of two a task.
 func noticeOwners(ctx context.Context, x q, noticeID int64) (map[int64][]int64, error) {
+	owners, _, err := ownersWhere(ctx, x, "t.notice_id = ?", []any{noticeID})
+	return owners, err
+}
+
+// ownersOfTasks is OwnerUnits for many tasks, a few queries a 500.
+func ownersOfTasks(ctx context.Context, x q, ids []int64) (owners, contributors map[int64][]int64, err error) {
+	owners, contributors = map[int64][]int64{}, map[int64][]int64{}
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		o, c, err := ownersWhere(ctx, x, "t.id IN ("+placeholders(len(args))+")", args)
+		if err != nil {
+			return nil, nil, err
+		}
+		maps.Copy(owners, o)
+		maps.Copy(contributors, c)
+	}
+	return owners, contributors, nil
+}
+
+// ownersWhere is OwnerUnits for the tasks cond picks: owners and
+// contributors, groups expanded to their members.
+func ownersWhere(ctx context.Context, x q, cond string, args []any) (owners, contributors map[int64][]int64, err error) {
 	as := map[int64][]ledger.Assignment{}
 	var order []int64
 	groups := map[int64][]int64{}
-	err := eachRow(ctx, x, `SELECT a.task_id, a.unit_id, u.is_group, a.role FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
-		WHERE t.notice_id = ? ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'support' THEN 1 ELSE 2 END, a.pos`,
-		[]any{noticeID}, func(sc func(...any) error) error {
+	err = eachRow(ctx, x, `SELECT a.task_id, a.unit_id, u.is_group, a.role FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
+		WHERE `+cond+` ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 WHEN 'support' THEN 1 ELSE 2 END, a.pos`,
+		args, func(sc func(...any) error) error {
 			var task int64
 			var a ledger.Assignment
 			var group int
@@ -337,39 +364,46 @@ func noticeOwners(ctx context.Context, x q, noticeID int64) (map[int64][]int64, 
 			return err
 		})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(groups) > 0 {
-		err = eachRow(ctx, x, `SELECT m.group_id, m.member_id FROM unit_members m WHERE m.group_id IN
-			(SELECT a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id WHERE t.notice_id = ? AND u.is_group <> 0)
-			ORDER BY m.group_id, m.member_id`, []any{noticeID}, func(sc func(...any) error) error {
-			var g, m int64
-			err := sc(&g, &m)
-			groups[g] = append(groups[g], m)
-			return err
-		})
+		gargs := make([]any, 0, len(groups))
+		for g := range groups {
+			gargs = append(gargs, g)
+		}
+		err = eachRow(ctx, x, "SELECT group_id, member_id FROM unit_members WHERE group_id IN ("+placeholders(len(gargs))+") ORDER BY group_id, member_id",
+			gargs, func(sc func(...any) error) error {
+				var g, m int64
+				err := sc(&g, &m)
+				groups[g] = append(groups[g], m)
+				return err
+			})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	out := make(map[int64][]int64, len(as))
+	owners, contributors = make(map[int64][]int64, len(as)), map[int64][]int64{}
 	for _, task := range order {
-		owners, _ := ledger.Owners(as[task])
+		os, cs := ledger.Owners(as[task])
 		seen := map[int64]bool{}
-		var ids []int64
-		for _, a := range owners {
-			units := []int64{a.UnitID}
-			if a.IsGroup {
-				units = groups[a.UnitID]
-			}
-			for _, u := range units {
-				if !seen[u] {
-					seen[u] = true
-					ids = append(ids, u)
+		expand := func(list []ledger.Assignment) []int64 {
+			var ids []int64
+			for _, a := range list {
+				units := []int64{a.UnitID}
+				if a.IsGroup {
+					units = groups[a.UnitID]
+				}
+				for _, u := range units {
+					if !seen[u] {
+						seen[u] = true
+						ids = append(ids, u)
+					}
 				}
 			}
+			return ids
 		}
-		out[task] = ids
+		owners[task] = expand(os)
+		contributors[task] = expand(cs)
 	}
-	return out, nil
+	return owners, contributors, nil
 }

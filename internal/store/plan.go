@@ -290,7 +290,7 @@ func (s *Store) PlansInState(ctx context.Context, state ledger.State, noticeID i
 	}
 	var out []PlanItem
 	err := eachRow(ctx, s.r(), "SELECT "+planCols+", u.name FROM plans p JOIN tasks t ON t.id = p.task_id JOIN units u ON u.id = p.unit_id WHERE "+
-		w.sql()+" ORDER BY p.submitted_at, p.id LIMIT 500", w.args, func(sc func(...any) error) error {
+		w.sql()+" ORDER BY p.submitted_at, p.id LIMIT 100", w.args, func(sc func(...any) error) error {
 		var it PlanItem
 		p, err := scanPlan(scanFunc(sc), &it.Unit)
 		it.Plan = p
@@ -300,12 +300,11 @@ func (s *Store) PlansInState(ctx context.Context, state ledger.State, noticeID i
 	if err != nil {
 		return nil, err
 	}
+	rows := map[int64][]int{}
 	for i := range out {
-		if out[i].Task, err = s.Task(ctx, out[i].Plan.TaskID, ledger.Scope{}); err != nil {
-			return nil, err
-		}
+		rows[out[i].Plan.TaskID] = append(rows[out[i].Plan.TaskID], i)
 	}
-	return out, nil
+	return out, s.attachTasks(ctx, rows, func(i int, t *ledger.Task) { out[i].Task = t })
 }
 
 // TaskTimeline is the history of a task's plans and reports, newest first:

@@ -902,6 +902,7 @@ type Urging struct {
 	Text      string
 	By        string
 	CreatedAt time.Time
+	TaskName  string // the task's number as pages name it (第 3 项)
 }
 
 // StepLabel is the urging's kind in Chinese.
@@ -930,13 +931,14 @@ func (s *Store) Urgings(ctx context.Context, unitID, taskID int64, limit int) ([
 		w.add("g.task_id = ?", taskID)
 	}
 	var out []Urging
-	err := eachRow(ctx, s.r(), `SELECT g.id, g.unit_id, u.name, g.task_id, g.period_id, g.step, g.item, g.text, g.by_name, g.created_at
-		FROM urgings g JOIN units u ON u.id = g.unit_id WHERE `+w.sql()+` ORDER BY g.created_at DESC, g.id DESC LIMIT ?`,
+	err := eachRow(ctx, s.r(), `SELECT g.id, g.unit_id, u.name, g.task_id, g.period_id, g.step, g.item, g.text, g.by_name, g.created_at, t.section, t.number
+		FROM urgings g JOIN units u ON u.id = g.unit_id JOIN tasks t ON t.id = g.task_id WHERE `+w.sql()+` ORDER BY g.created_at DESC, g.id DESC LIMIT ?`,
 		append(w.args, limit), func(sc func(...any) error) error {
 			var g Urging
 			var at int64
-			err := sc(&g.ID, &g.UnitID, &g.UnitName, &g.TaskID, &g.PeriodID, &g.Step, &g.Item, &g.Text, &g.By, &at)
-			g.CreatedAt = fromUnix(at)
+			var nt notice.Task
+			err := sc(&g.ID, &g.UnitID, &g.UnitName, &g.TaskID, &g.PeriodID, &g.Step, &g.Item, &g.Text, &g.By, &at, &nt.Section, &nt.No)
+			g.CreatedAt, g.TaskName = fromUnix(at), nt.Name()
 			out = append(out, g)
 			return err
 		})

@@ -537,40 +537,107 @@ type InboxItem struct {
 // report of or contributes to, with the report's state, latest due first
 // among what is still owed.
 func (s *Store) Inbox(ctx context.Context, unitID int64) ([]InboxItem, error) {
-	ts, err := s.Tasks(ctx, TaskFilter{UnitID: unitID})
+	all, err := s.Tasks(ctx, TaskFilter{UnitID: unitID})
 	if err != nil {
 		return nil, err
 	}
+	var ts []*ledger.Task
+	var ids []int64
+	for _, t := range all {
+		if t.ClosedOn.IsZero() {
+			ts = append(ts, t)
+			ids = append(ids, t.ID)
+		}
+	}
+	// The open periods of the tasks' notices.
 	today := s.today()
 	periods := map[int64][]ledger.Period{}
-	openDays := map[int64]int{}
-	var out []InboxItem
+	var open []any
 	for _, t := range ts {
-		if !t.ClosedOn.IsZero() {
+		if _, ok := periods[t.NoticeID]; ok {
 			continue
 		}
-		ps, ok := periods[t.NoticeID]
-		if !ok {
-			if ps, err = s.Periods(ctx, t.NoticeID); err != nil {
-				return nil, err
-			}
-			periods[t.NoticeID] = ps
-			r, err := s.NoticeReporting(ctx, t.NoticeID)
-			if err != nil {
-				return nil, err
-			}
-			openDays[t.NoticeID] = r.OpenDays
-		}
-		owners, contributors, err := s.TaskOwners(ctx, t.ID)
+		ps, err := s.Periods(ctx, t.NoticeID)
 		if err != nil {
 			return nil, err
 		}
-		owner := slices.Contains(owners, unitID)
-		if !owner && !slices.Contains(contributors, unitID) {
+		r, err := s.NoticeReporting(ctx, t.NoticeID)
+		if err != nil {
+			return nil, err
+		}
+		var keep []ledger.Period
+		for _, p := range ps {
+			if ledger.PeriodOpen(p, r.OpenDays, today) {
+				keep = append(keep, p)
+				open = append(open, p.ID)
+			}
+		}
+		periods[t.NoticeID] = keep
+	}
+	// Everything about these tasks in a few queries, not a few a task.
+	owners, contributors, err := ownersOfTasks(ctx, s.r(), ids)
+	if err != nil {
+		return nil, err
+	}
+	// The unit's own reports, and those of the owners it contributes to:
+	// a group's task has a report from every member, which is not its.
+	units := []any{unitID}
+	seen := map[int64]bool{unitID: true}
+	for _, id := range ids {
+		if slices.Contains(owners[id], unitID) {
+			continue
+		}
+		for _, o := range owners[id] {
+			if !seen[o] {
+				seen[o] = true
+				units = append(units, o)
+			}
+		}
+	}
+	type key struct{ task, period, unit int64 }
+	reports := map[key]*ledger.Report{}
+	plans := map[int64]*ledger.Plan{}
+	for chunk := range slices.Chunk(ids, 500) {
+		if len(open) == 0 {
+			break
+		}
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		in := "(" + placeholders(len(chunk)) + ")"
+		err := eachRow(ctx, s.r(), "SELECT "+reportCols+" FROM reports r WHERE r.task_id IN "+in+" AND r.period_id IN ("+placeholders(len(open))+
+			") AND r.unit_id IN ("+placeholders(len(units))+")", append(append(args, open...), units...), func(sc func(...any) error) error {
+			r, err := scanReport(scanFunc(sc))
+			if err == nil {
+				reports[key{r.TaskID, r.PeriodID, r.UnitID}] = r
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(ctx, s.r(), "SELECT "+planCols+" FROM plans p WHERE p.unit_id = ? AND p.task_id IN "+in, append([]any{unitID}, args...),
+			func(sc func(...any) error) error {
+				p, err := scanPlan(scanFunc(sc))
+				if err == nil {
+					plans[p.TaskID] = p
+				}
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var out []InboxItem
+	for _, t := range ts {
+		ps := periods[t.NoticeID]
+		owner := slices.Contains(owners[t.ID], unitID)
+		if !owner && !slices.Contains(contributors[t.ID], unitID) {
 			continue
 		}
 		for _, p := range ps {
-			if !p.AppliesTo(t.Deadline) || !ledger.PeriodOpen(p, openDays[t.NoticeID], today) {
+			if !p.AppliesTo(t.Deadline) {
 				continue
 			}
 			if p.Kind == ledger.PeriodPlan {
@@ -578,10 +645,7 @@ func (s *Store) Inbox(ctx context.Context, unitID int64) ([]InboxItem, error) {
 					continue // a plan is the owner's alone
 				}
 				it := InboxItem{Task: t, Period: p, Owner: true, OwnerID: unitID, Plan: true}
-				pl, err := planByKey(ctx, s.r(), t.ID, unitID)
-				if err != nil {
-					return nil, err
-				}
+				pl := plans[t.ID]
 				if pl != nil {
 					it.ReportID, it.State, it.Version, it.Submitted = pl.ID, pl.State, pl.Version, pl.SubmittedAt
 				}
@@ -592,14 +656,11 @@ func (s *Store) Inbox(ctx context.Context, unitID int64) ([]InboxItem, error) {
 			// a contributor adds to each owner's report (usually one: the lead's)
 			ownerIDs := []int64{unitID}
 			if !owner {
-				ownerIDs = owners
+				ownerIDs = owners[t.ID]
 			}
 			for _, oid := range ownerIDs {
 				it := InboxItem{Task: t, Period: p, Owner: owner, OwnerID: oid}
-				r, err := reportByKey(ctx, s.r(), t.ID, p.ID, oid)
-				if err != nil {
-					return nil, err
-				}
+				r := reports[key{t.ID, p.ID, oid}]
 				if r != nil {
 					it.ReportID, it.State, it.Version, it.Late, it.Submitted = r.ID, r.State, r.Version, r.Late, r.SubmittedAt
 					it.Ready = (r.State == ledger.Draft || r.State == ledger.Returned) && submitProblem(r) == ""
@@ -686,19 +747,43 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewFilter) ([]ReviewItem, 
 	if err != nil {
 		return nil, err
 	}
-	for id, idx := range taskIDs {
-		t, err := s.Task(ctx, id, ledger.Scope{})
-		if err != nil {
-			return nil, err
-		}
-		for _, i := range idx {
-			items[i].Task = t
-			if items[i].Period, err = s.Period(ctx, items[i].Report.PeriodID); err != nil {
+	if err := s.attachTasks(ctx, taskIDs, func(i int, t *ledger.Task) { items[i].Task = t }); err != nil {
+		return nil, err
+	}
+	periods := map[int64]ledger.Period{}
+	for i := range items {
+		id := items[i].Report.PeriodID
+		p, ok := periods[id]
+		if !ok {
+			if p, err = s.Period(ctx, id); err != nil {
 				return nil, err
+			}
+			periods[id] = p
+		}
+		items[i].Period = p
+	}
+	return items, nil
+}
+
+// attachTasks loads the tasks of a list in one query a few hundred, with
+// their units and lights, and hands each to the list's rows (by index).
+func (s *Store) attachTasks(ctx context.Context, rows map[int64][]int, set func(int, *ledger.Task)) error {
+	ids := make([]int64, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		ts, err := s.Tasks(ctx, TaskFilter{IDs: chunk})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			for _, i := range rows[t.ID] {
+				set(i, t)
 			}
 		}
 	}
-	return items, nil
+	return nil
 }
 
 // TaskReports are every report filed on a task (drafts of other units

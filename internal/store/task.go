@@ -24,6 +24,7 @@ type TaskFilter struct {
 	Light    ledger.LightState
 	LightAt  int64       // with Light: the light the task had on this past period's due date
 	Deadline notice.Date // tasks due to be completed that day
+	IDs      []int64     // only these tasks (a list's page of them)
 	PeriodID int64       // with Report: the period whose reports are asked about
 	Report   string      // ReportFilters: tasks whose report for PeriodID is in this state
 	Scope    ledger.Scope
@@ -104,6 +105,17 @@ func (f TaskFilter) where(withHeading bool) *where {
 	}
 	if !f.Deadline.IsZero() {
 		w.add("t.deadline = ?", f.Deadline.String())
+	}
+	if f.IDs != nil {
+		args := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			args[i] = id
+		}
+		if len(args) == 0 {
+			w.add("1 = 0")
+		} else {
+			w.add("t.id IN ("+placeholders(len(args))+")", args...)
+		}
 	}
 	if f.Report != "" && f.PeriodID != 0 {
 		w.report(f.PeriodID, f.Report, f.UnitID)

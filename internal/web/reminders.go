@@ -703,22 +703,10 @@ type urgingRow struct {
 }
 
 // urgingRows names the tasks of gs as the caller sees them.
-func (s *Server) urgingRows(r *http.Request, gs []store.Urging) ([]urgingRow, error) {
-	names := map[int64]string{}
+func (s *Server) urgingRows(_ *http.Request, gs []store.Urging) ([]urgingRow, error) {
 	out := make([]urgingRow, 0, len(gs))
 	for _, g := range gs {
-		name, ok := names[g.TaskID]
-		if !ok {
-			t, err := s.store.Task(r.Context(), g.TaskID, userFrom(r).Scope())
-			switch {
-			case err == nil:
-				name = t.Name()
-			case !errors.Is(err, store.ErrNotFound):
-				return nil, err
-			}
-			names[g.TaskID] = name
-		}
-		out = append(out, urgingRow{Urging: g, TaskName: name})
+		out = append(out, urgingRow{Urging: g, TaskName: g.TaskName})
 	}
 	return out, nil
 }

@@ -479,7 +479,13 @@ type reviewPage struct {
 	Periods  []ledger.Period
 	F        reviewQuery
 	StateStr string
+	PageSize int
 }
+
+// reviewPageSize is how many reports the review page lists, oldest first:
+// as they are reviewed the next come up. A page of all a period's reports
+// would take seconds to draw at a province's scale.
+const reviewPageSize = 100
 
 type reviewQuery struct {
 	Notice, Period, Unit int64
@@ -526,8 +532,10 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	p := &reviewPage{Base: s.base(w, r, "审核报告"), F: q}
-	if p.Items, err = s.store.ReviewQueue(ctx, q.filter(ledger.Scope{})); err != nil {
+	p := &reviewPage{Base: s.base(w, r, "审核报告"), F: q, PageSize: reviewPageSize}
+	f := q.filter(ledger.Scope{})
+	f.Limit = reviewPageSize
+	if p.Items, err = s.store.ReviewQueue(ctx, f); err != nil {
 		return err
 	}
 	if p.Plans, err = s.store.PlansInState(ctx, ledger.Submitted, q.Notice); err != nil {
