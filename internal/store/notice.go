@@ -367,6 +367,18 @@ func (s *Store) Notices(ctx context.Context, sc ledger.Scope) ([]*NoticeInfo, er
 	return s.NoticesOf(ctx, TaskFilter{Scope: sc})
 }
 
+// NoticeList is every notice, newest first, without counting their tasks:
+// for a choice of notice, where the count costs a scan of every task.
+func (s *Store) NoticeList(ctx context.Context) ([]*NoticeInfo, error) {
+	var out []*NoticeInfo
+	err := eachRow(ctx, s.r(), "SELECT "+noticeCols+" FROM notices ORDER BY year DESC, id DESC", nil, func(sc func(...any) error) error {
+		n, err := scanNotice(scanFunc(sc))
+		out = append(out, n)
+		return err
+	})
+	return out, err
+}
+
 // NoticesOf lists, newest first, the notices holding a task f selects,
 // each with the number of those tasks. With no filter and a scope that
 // sees everything, every notice is listed, even one without a task.

@@ -53,8 +53,11 @@ func (w *where) sql() string {
 // unitCond matches tasks naming unit u directly or through a group u is a
 // member of. Written as IN over the assignments index so that the engine
 // builds the task list once instead of probing for every task.
+// unitCond picks the tasks naming a unit or a group it belongs to. The
+// units are one set, not "= ? OR IN (…)": PostgreSQL does not use an index
+// across an OR, and at a national scale that is a scan of every assignment.
 const unitCond = `t.id IN (SELECT a.task_id FROM assignments a
-	WHERE (a.unit_id = ? OR a.unit_id IN (SELECT m.group_id FROM unit_members m WHERE m.member_id = ?))%s)`
+	WHERE a.unit_id IN (SELECT CAST(? AS BIGINT) UNION ALL SELECT m.group_id FROM unit_members m WHERE m.member_id = ?)%s)`
 
 func (w *where) unit(id int64, role ledger.Role) {
 	if role != "" {

@@ -541,7 +541,7 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) error {
 	if p.Plans, err = s.store.PlansInState(ctx, ledger.Submitted, q.Notice); err != nil {
 		return err
 	}
-	if p.Notices, err = s.store.Notices(ctx, ledger.Scope{}); err != nil {
+	if p.Notices, err = s.store.NoticeList(ctx); err != nil {
 		return err
 	}
 	if q.Notice != 0 {
