@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"duban/internal/auth"
@@ -18,12 +21,14 @@ import (
 	"duban/internal/web"
 )
 
-const benchPagesUsage = `用法 (usage): duban bench pages --db DSN [--notice ID] [--n 100]
+const benchPagesUsage = `用法 (usage): duban bench pages --db DSN [--notice ID] [--n 100] [--servers 1] [--clients 1]
 
 在已有数据库（如 duban gen 生成的）上启动 duban，以督查室、责任领导和单位账号（库中第一个
 各角色账号；单位取牵头该通知任务最多的单位的账号）依次请求看板（页面与 JSON）、台账页、
 单位待办和审核队列，每个 --n 次（先预热一次），输出各自的 p50 / p95 延迟（毫秒），以及同一
 数据库单行持久插入事务的速率作为对照。只读：会话写入数据库，结束后删除。
+--servers 启动多个 duban 网站（各有自己的数据库连接池，如同负载均衡后的多个进程），
+--clients 个客户端同时轮流向它们发请求。
 `
 
 func cmdBenchPages(args []string, stdout, stderr io.Writer) int {
@@ -32,7 +37,9 @@ func cmdBenchPages(args []string, stdout, stderr io.Writer) int {
 	db := fs.String("db", "", "database")
 	noticeID := fs.Int64("notice", 0, "the notice whose pages are asked for (default: the one with most tasks)")
 	n := fs.Int("n", 100, "requests per page and account")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *db == "" || *n < 1 {
+	servers := fs.Int("servers", 1, "duban servers, each with its own database pool")
+	clients := fs.Int("clients", 1, "clients asking at once")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *db == "" || *n < 1 || *servers < 1 || *clients < 1 {
 		fmt.Fprintf(stderr, "duban bench pages: 参数有误 (bad arguments)\n\n%s", benchPagesUsage)
 		return 2
 	}
@@ -44,7 +51,7 @@ func cmdBenchPages(args []string, stdout, stderr io.Writer) int {
 	defer st.Close()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	st.SetLocation(loc)
-	lines, err := benchPages(ctx, st, *noticeID, *n)
+	lines, err := benchPages(ctx, st, dbFrom(*db, os.Getenv), *noticeID, *n, *servers, *clients)
 	if err != nil {
 		fmt.Fprintf(stderr, "duban bench pages: %s\n", oneLine(err))
 		return 1
@@ -55,7 +62,7 @@ func cmdBenchPages(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]string, error) {
+func benchPages(ctx context.Context, st *store.Store, dsn string, noticeID int64, n, servers, clients int) ([]string, error) {
 	ns, err := st.Notices(ctx, ledger.Scope{})
 	if err != nil || len(ns) == 0 {
 		return nil, fmt.Errorf("数据库中没有通知: %v", err)
@@ -107,19 +114,31 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 			leader = u
 		}
 	}
-	srv, err := web.New(web.Config{Location: time.Local}, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		return nil, err
+	// Each server as a process behind a load balancer: its own pool.
+	var bases []string
+	for i := range servers {
+		sst := st
+		if i > 0 {
+			if sst, err = store.OpenExisting(ctx, dsn); err != nil {
+				return nil, err
+			}
+			defer sst.Close()
+			sst.SetLocation(time.Local)
+		}
+		srv, err := web.New(web.Config{Location: time.Local}, sst, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		hs := &http.Server{Handler: srv.Handler()}
+		go hs.Serve(ln)
+		defer hs.Close()
+		bases = append(bases, "http://"+ln.Addr().String())
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
-	client := &http.Client{Timeout: time.Minute}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	type who struct {
 		name string
 		u    *store.User
@@ -156,14 +175,14 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 	for _, a := range accounts {
 		logins = append(logins, a.name+"="+a.u.Login)
 	}
-	out = append(out, fmt.Sprintf("notice=%d tasks=%d %s raw_inserts/s=%.0f", noticeID, countOf(ns, noticeID), strings.Join(logins, " "), rate))
+	out = append(out, fmt.Sprintf("notice=%d tasks=%d %s servers=%d clients=%d raw_inserts/s=%.0f", noticeID, countOf(ns, noticeID), strings.Join(logins, " "), servers, clients, rate))
 	for _, p := range pages {
 		for _, a := range accounts {
 			if !strings.Contains(p.roles, a.name) {
 				continue
 			}
-			get := func() (time.Duration, error) {
-				req, _ := http.NewRequest("GET", base+p.path, nil)
+			get := func(i int) (time.Duration, error) {
+				req, _ := http.NewRequest("GET", bases[i%len(bases)]+p.path, nil)
 				req.AddCookie(&http.Cookie{Name: "duban_session", Value: a.tok})
 				t0 := time.Now()
 				resp, err := client.Do(req)
@@ -177,16 +196,26 @@ func benchPages(ctx context.Context, st *store.Store, noticeID int64, n int) ([]
 				}
 				return time.Since(t0), nil
 			}
-			if _, err := get(); err != nil { // warm: today's lights, the trend's past lights
-				return nil, err
-			}
-			lat := make([]time.Duration, 0, n)
-			for range n {
-				d, err := get()
-				if err != nil {
+			for i := range bases { // warm: today's lights, the trend's past lights, each pool
+				if _, err := get(i); err != nil {
 					return nil, err
 				}
-				lat = append(lat, d)
+			}
+			lat := make([]time.Duration, n)
+			errs := make([]error, clients)
+			var wg sync.WaitGroup
+			for c := range clients {
+				wg.Go(func() {
+					for i := c; i < n; i += clients {
+						if lat[i], errs[c] = get(i); errs[c] != nil {
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				return nil, err
 			}
 			slices.Sort(lat)
 			ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }

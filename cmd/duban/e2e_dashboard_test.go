@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -11,6 +12,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"duban/internal/ledger"
+	"duban/internal/store"
 
 	"github.com/chromedp/chromedp"
 )
@@ -46,6 +50,25 @@ func TestEndToEndDashboard(t *testing.T) {
 	}
 	ctx := browser(t)
 	db, nid := demoDB(t)
+	// A leader and a notice with tasks under them, to see their dashboard.
+	st := openStore(t, db)
+	ns, _ := st.Notices(context.Background(), ledger.Scope{})
+	us, _ := st.Users(context.Background())
+	leader, lnid := "", int64(0)
+	for _, n := range ns {
+		ls, _ := st.NoticeLeaders(context.Background(), n.ID, ledger.Scope{})
+		for _, u := range us {
+			for _, l := range ls {
+				if u.Role == store.RoleLeader && u.Leader == l.Name && leader == "" {
+					leader, lnid = u.Login, n.ID
+				}
+			}
+		}
+	}
+	st.Close()
+	if leader == "" {
+		t.Fatal("no leader account with tasks in the demo")
+	}
 	srv := startDuban(t, t.TempDir(), testEnv("DUBAN_NO_REMINDERS=1"), "serve", "--db", db, "--addr", "127.0.0.1:0")
 	p := &page{t: t, ctx: ctx, base: srv.URL}
 	p.logIn("office", "demo")
@@ -104,6 +127,22 @@ func TestEndToEndDashboard(t *testing.T) {
 	if text := eval[string](p, "text", `document.body.innerText`); !strings.Contains(text, wantURL.Query().Get("heading")) {
 		t.Errorf("the list does not name the chapter %q", wantURL.Query().Get("heading"))
 	}
-	// The leader's dashboard is drawn too, over fewer tasks.
-	_ = srv
+	// A leader's dashboard is drawn too, over the tasks under them only.
+	all := eval[float64](p, "office's tasks", fmt.Sprintf(`(() => { const x = new XMLHttpRequest(); x.open("GET", "/notices/%d/dashboard.json", false); x.send(); return JSON.parse(x.responseText).tally.tasks })()`, lnid))
+	p.do("log out", chromedp.Navigate(p.base+"/account"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+	p.waitPath("logged out", regexp.MustCompile(`^/login$`))
+	p.logIn(leader, "demo")
+	p.do("the leader's dashboard", chromedp.Navigate(fmt.Sprintf("%s/notices/%d/dashboard", p.base, lnid)), chromedp.WaitVisible(chromedp.CSS(`#dash-headings .chart`)))
+	p.poll("the leader's charts drawn", `document.querySelectorAll(".chart.drawn").length === 5`)
+	mine := eval[float64](p, "leader's tasks", fmt.Sprintf(`(() => { const x = new XMLHttpRequest(); x.open("GET", "/notices/%d/dashboard.json", false); x.send(); return JSON.parse(x.responseText).tally.tasks })()`, lnid))
+	if mine <= 0 || mine >= all {
+		t.Errorf("the leader's dashboard counts %v tasks of the notice's %v", mine, all)
+	}
+	shot, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("#dash-headings .chart")))
+	if err != nil {
+		p.fail("screenshot", err)
+	}
+	if inked(t, shot) < 0.01 {
+		t.Error("the leader's chapters chart is blank")
+	}
 }

@@ -367,6 +367,13 @@ func (s *Store) Notices(ctx context.Context, sc ledger.Scope) ([]*NoticeInfo, er
 	return s.NoticesOf(ctx, TaskFilter{Scope: sc})
 }
 
+// NoticeCount is how many notices there are.
+func (s *Store) NoticeCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.r().row(ctx, "SELECT COUNT(*) FROM notices").Scan(&n)
+	return n, err
+}
+
 // NoticeList is every notice, newest first, without counting their tasks:
 // for a choice of notice, where the count costs a scan of every task.
 func (s *Store) NoticeList(ctx context.Context) ([]*NoticeInfo, error) {

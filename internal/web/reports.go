@@ -480,7 +480,12 @@ type reviewPage struct {
 	F        reviewQuery
 	StateStr string
 	PageSize int
+	// ManyNotices: too many to choose from a list (a whole country's).
+	ManyNotices bool
 }
+
+// maxNoticeChoice is the most notices a filter offers as a list.
+const maxNoticeChoice = 300
 
 // reviewPageSize is how many reports the review page lists, oldest first:
 // as they are reviewed the next come up. A page of all a period's reports
@@ -541,7 +546,12 @@ func (s *Server) reviewShow(w http.ResponseWriter, r *http.Request) error {
 	if p.Plans, err = s.store.PlansInState(ctx, ledger.Submitted, q.Notice); err != nil {
 		return err
 	}
-	if p.Notices, err = s.store.NoticeList(ctx); err != nil {
+	// A choice of a few hundred notices at most; past that, their number.
+	if n, err := s.store.NoticeCount(ctx); err != nil {
+		return err
+	} else if n > maxNoticeChoice {
+		p.ManyNotices = true
+	} else if p.Notices, err = s.store.NoticeList(ctx); err != nil {
 		return err
 	}
 	if q.Notice != 0 {
