@@ -263,7 +263,9 @@ func (s *Store) Gen(ctx context.Context, spec GenSpec, progress func(string)) (G
 		len(p.govs), len(p.units), len(p.notices), len(p.tasks), 100*p.share, genCount(int64(res.Owed)),
 		genCount(int64(p.needOld+p.needCur)), time.Since(t0).Seconds())
 
+	var wrote time.Time
 	write := func(k genSink) error {
+		defer func() { wrote = time.Now() }()
 		for _, tb := range p.tables(users) {
 			t := time.Now()
 			n, err := k.copy(ctx, tb.name, tb.cols, tb.rows, func(n int64) { say("  %s：已写入 %s 行", tb.name, genCount(n)) })
@@ -283,6 +285,9 @@ func (s *Store) Gen(ctx context.Context, spec GenSpec, progress func(string)) (G
 	if err != nil {
 		return res, err
 	}
+	// on SQLite the commit writes the whole data set to the WAL
+	res.Tables = append(res.Tables, GenTable{"commit", 0, time.Since(wrote)})
+	say("%s", res.Tables[len(res.Tables)-1])
 
 	t := time.Now()
 	if err := s.genFinish(ctx); err != nil {

@@ -327,7 +327,7 @@ func (p *genPlan) task(ni, i int, row *genTaskRow) genTask {
 	default:
 		deadlineText = genDeadlineTexts[r.IntN(len(genDeadlineTexts))]
 	}
-	if !t.deadline.IsZero() && t.deadline.Before(p.spec.Today) && r.Float64() < 0.6 {
+	if !t.deadline.IsZero() && t.deadline.Before(p.spec.Today) && r.Float64() < 0.85 {
 		t.closed = ledger.AddDays(t.deadline, r.IntN(10))
 		if p.spec.Today.Before(t.closed) {
 			t.closed = p.spec.Today
@@ -443,12 +443,17 @@ func (p *genPlan) planTasks(s float64) {
 const genOpenDays = 10
 
 // curFill is how full the latest open period is next to those already
-// due: its reports are still coming in.
-const curFill = 0.85
+// due, which are all but complete (genFill): its reports are still
+// coming in.
+const (
+	genFill = 0.99
+	curFill = 0.88
+)
 
 // calibrate picks the share of tasks a group leads (each of its members
 // then owes reports) so that the slots hold the reports asked for with
-// about one in twenty missing, and how many slots of each kind are filled.
+// about one in a hundred missing in the periods already past and one in
+// eight in the latest, and how many slots of each kind are filled.
 func (p *genPlan) calibrate() {
 	weighted := func() float64 { return float64(p.slotsOld) + curFill*float64(p.slotsCur) }
 	p.planTasks(0)
@@ -456,7 +461,7 @@ func (p *genPlan) calibrate() {
 	p.planTasks(1)
 	s1 := weighted()
 	share := 0.0
-	if want := float64(p.spec.Reports) / 0.95; s1 > s0 && want > s0 {
+	if want := float64(p.spec.Reports) / genFill; s1 > s0 && want > s0 {
 		share = min(0.9, (want-s0)/(s1-s0))
 	}
 	p.planTasks(share)
@@ -592,10 +597,10 @@ type genReportRow struct {
 }
 
 // reports yields the reports, in task, owner and period order: for every
-// slot, chosen so that the counts asked for are met exactly; mostly
-// accepted in the periods already due, many awaiting review in the
-// latest; some late, some returned, a few drafts; each owner's percent
-// rising through the year at its own speed.
+// slot, chosen so that the counts asked for are met exactly; nearly all
+// accepted in the periods already past, many awaiting review in the
+// latest (40% accepted, 42% submitted, 10% returned, 8% drafts); some
+// late; each owner's percent rising through the year at its own speed.
 func (p *genPlan) reports() iter.Seq[*genReportRow] {
 	return func(yield func(*genReportRow) bool) {
 		id := p.base.reports
@@ -654,11 +659,11 @@ func (p *genPlan) reports() iter.Seq[*genReportRow] {
 					row = genReportRow{id: id, task: p.base.tasks + int64(ti) + 1, period: pd.ID, unit: u, version: 2, parts: row.parts[:0]}
 					sx := r.Float64()
 					switch {
-					case cur && sx < 0.35, !cur && sx < 0.84:
+					case cur && sx < 0.40, !cur && sx < 0.95:
 						row.state = ledger.Accepted
-					case cur && sx < 0.75, !cur && sx < 0.91:
+					case cur && sx < 0.82, !cur && sx < 0.975:
 						row.state = ledger.Submitted
-					case cur && sx < 0.87, !cur && sx < 0.96:
+					case cur && sx < 0.92, !cur && sx < 0.99:
 						row.state = ledger.Returned
 					default:
 						row.state = ledger.Draft
