@@ -137,14 +137,11 @@ func rush(ctx context.Context, db string, reporters, perReporter int) (rushResul
 	if err != nil {
 		return res, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := serveLocal(srv.Handler())
 	if err != nil {
 		return res, err
 	}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: reporters, MaxConnsPerHost: reporters}}
 	var mu sync.Mutex
@@ -264,4 +261,15 @@ func seedRush(ctx context.Context, st *store.Store, reporters, perReporter int) 
 		return nil, 0, nil, fmt.Errorf("%d units made, want %d", len(tokens), reporters)
 	}
 	return tokens, ps[0].ID, tasks, nil
+}
+
+// serveLocal serves h on a free port of 127.0.0.1 for a benchmark.
+func serveLocal(h http.Handler) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { hs.Close() }, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -129,14 +128,12 @@ func benchPages(ctx context.Context, st *store.Store, dsn string, noticeID int64
 		if err != nil {
 			return nil, err
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		base, stop, err := serveLocal(srv.Handler())
 		if err != nil {
 			return nil, err
 		}
-		hs := &http.Server{Handler: srv.Handler()}
-		go hs.Serve(ln)
-		defer hs.Close()
-		bases = append(bases, "http://"+ln.Addr().String())
+		defer stop()
+		bases = append(bases, base)
 	}
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	type who struct {

@@ -140,14 +140,23 @@ type circularListPage struct {
 	Circulars []*circular.Circular
 }
 
+// queryNotice is the optional ?notice= of a list: 0 when absent.
+func queryNotice(r *http.Request, bad string) (int64, error) {
+	v := r.URL.Query().Get("notice")
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest(bad)
+	}
+	return id, nil
+}
+
 func (s *Server) circularList(w http.ResponseWriter, r *http.Request) error {
-	var noticeID int64
-	if v := r.URL.Query().Get("notice"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return badRequest("通知编号无效。")
-		}
-		noticeID = id
+	noticeID, err := queryNotice(r, "通知编号无效。")
+	if err != nil {
+		return err
 	}
 	p := &circularListPage{Base: s.base(w, r, "通报")}
 	ctx := r.Context()
@@ -174,7 +183,6 @@ func (s *Server) circularList(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	var err error
 	if p.Circulars, err = s.visibleCirculars(r, noticeID); err != nil {
 		return err
 	}
@@ -481,13 +489,9 @@ func (s *Server) apiCircularOf(c *circular.Circular, full bool) apiCircularJSON 
 }
 
 func (s *Server) apiCirculars(w http.ResponseWriter, r *http.Request) error {
-	var noticeID int64
-	if v := r.URL.Query().Get("notice"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			return badRequest("notice 应为通知编号。")
-		}
-		noticeID = id
+	noticeID, err := queryNotice(r, "notice 应为通知编号。")
+	if err != nil {
+		return err
 	}
 	cs, err := s.visibleCirculars(r, noticeID)
 	if err != nil {
