@@ -693,20 +693,3 @@ func (s *Server) apiUrgings(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"urgings": out})
 	return nil
 }
-
-// ---------- urgings on the inbox and the task page ----------
-
-// urgingRow is an urging with the name of its task.
-type urgingRow struct {
-	store.Urging
-	TaskName string
-}
-
-// urgingRows names the tasks of gs as the caller sees them.
-func (s *Server) urgingRows(_ *http.Request, gs []store.Urging) ([]urgingRow, error) {
-	out := make([]urgingRow, 0, len(gs))
-	for _, g := range gs {
-		out = append(out, urgingRow{Urging: g, TaskName: g.TaskName})
-	}
-	return out, nil
-}

@@ -91,7 +91,7 @@ type inboxPage struct {
 	Items   []store.InboxItem
 	Ready   int
 	Light   ledger.LightState
-	Urgings []urgingRow // the latest reminders and urgings
+	Urgings []store.Urging // the latest reminders and urgings, each naming its task
 }
 
 // inboxItems is the unit's inbox, only the tasks of one light when the
@@ -129,11 +129,7 @@ func (s *Server) inboxShow(w http.ResponseWriter, r *http.Request) error {
 			p.Ready++
 		}
 	}
-	gs, err := s.store.Urgings(r.Context(), userFrom(r).UnitID, 0, 30)
-	if err != nil {
-		return err
-	}
-	if p.Urgings, err = s.urgingRows(r, gs); err != nil {
+	if p.Urgings, err = s.store.Urgings(r.Context(), userFrom(r).UnitID, 0, 30); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "inbox", p)
